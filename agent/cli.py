@@ -1,0 +1,155 @@
+"""The `sarto` command line. Heavy modules are imported inside commands so `--help` is instant."""
+
+from __future__ import annotations
+
+import sys
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+
+app = typer.Typer(no_args_is_help=True, add_completion=False,
+                  help="Sarto: the stylist that dresses the whole look.")
+bench_app = typer.Typer(no_args_is_help=True, help="Benchmarks that print tables for BENCHMARKS.md.")
+app.add_typer(bench_app, name="bench")
+
+
+def fail(message: str) -> NoReturn:
+    """Bad input: a clear message and exit code 2, never a traceback."""
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(2)
+
+
+def _shop(data_dir: Path | None = None):  # type: ignore[no-untyped-def]
+    from agent.settings import get_settings
+    from tools.shop import open_shop
+
+    settings = get_settings()
+    if data_dir is not None:
+        settings = settings.model_copy(update={"data_dir": data_dir, "database_url": None})
+    return open_shop(settings.resolved_database_url, settings.data_dir, settings.chroma_url)
+
+
+@app.command()
+def seed(
+    products: Annotated[int, typer.Option(help="how many products to generate")] = 0,
+    seed_number: Annotated[int, typer.Option("--seed", help="seed number (same seed, same shop)")] = 0,
+    if_empty: Annotated[bool, typer.Option(help="do nothing when the catalog is already loaded")] = False,
+    no_index: Annotated[bool, typer.Option(help="skip building the vector index")] = False,
+    data_dir: Annotated[Path | None, typer.Option(help="data folder (default SARTO_DATA_DIR)")] = None,
+) -> None:
+    """Generate the seed catalog, stores, stock and shoppers, load them and index the catalog."""
+    from catalog_seed.load import seed_shop
+
+    from agent.settings import get_settings
+
+    settings = get_settings()
+    n = products or settings.seed_products
+    if n < 50 or n > 2_000_000:
+        fail("--products must be between 50 and 2,000,000")
+    seed_shop(_shop(data_dir), products=n, seed=seed_number or settings.seed, if_empty=if_empty,
+              build_index=not no_index)
+
+
+def _decimal(value: str | None, name: str) -> Decimal | None:
+    if value is None:
+        return None
+    try:
+        amount = Decimal(value)
+    except InvalidOperation:
+        fail(f"{name} must be a number of euros, got {value!r}")
+    if not amount.is_finite() or amount < 0 or amount > 100_000:
+        fail(f"{name} must be between 0 and 100000 euros, got {value}")
+    return amount
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help='free text, Italian or English: "giacca blu elegante"')],
+    department: Annotated[str | None, typer.Option(help="menswear | womenswear | kids")] = None,
+    category: Annotated[list[str] | None, typer.Option(help="category key (repeatable)")] = None,
+    occasion: Annotated[str | None, typer.Option()] = None,
+    season: Annotated[str | None, typer.Option()] = None,
+    colour: Annotated[list[str] | None, typer.Option(help="colour key (repeatable)")] = None,
+    min_price: Annotated[str | None, typer.Option(help="euros")] = None,
+    max_price: Annotated[str | None, typer.Option(help="euros")] = None,
+    size: Annotated[str | None, typer.Option(help='size label in stock: "50", "M", "43"')] = None,
+    location: Annotated[str | None, typer.Option(help='"online" or a store code')] = None,
+    in_stock: Annotated[bool, typer.Option(help="only products in stock")] = False,
+    limit: Annotated[int, typer.Option(min=1, max=100)] = 10,
+    as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
+) -> None:
+    """Search the catalog with hard filters."""
+    from pydantic import ValidationError
+    from tools.search import SearchError, search_products
+
+    from tools.shapes import SearchFilters
+
+    try:
+        filters = SearchFilters(
+            department=department, categories=category or None, occasion=occasion, season=season,
+            colours=colour or None, min_price=_decimal(min_price, "--min-price"),
+            max_price=_decimal(max_price, "--max-price"), size=size, location=location,
+            in_stock_only=in_stock)
+    except ValidationError as exc:
+        fail(str(exc.errors()[0]["msg"]))
+    try:
+        result = search_products(_shop(), query, filters, limit=limit)
+    except SearchError as exc:
+        fail(str(exc))
+    if as_json:
+        sys.stdout.write(result.model_dump_json(indent=2) + "\n")
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"{len(result.hits)} of {result.total_candidates} matching products")
+    for col in ("sku", "title", "category", "price", "sizes in stock", "score"):
+        table.add_column(col)
+    for hit in result.hits:
+        table.add_row(hit.sku, hit.title_it, hit.category, f"€{hit.price.amount}",
+                      " ".join(hit.sizes_in_stock), f"{hit.score:.3f}")
+    Console().print(table)
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option()] = None,
+    port: Annotated[int | None, typer.Option()] = None,
+) -> None:
+    """Serve the API, the widget and the demo storefront."""
+    import uvicorn
+
+    from agent.server.app import create_app
+    from agent.settings import get_settings
+
+    settings = get_settings()
+    uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port,
+                log_level="info")
+
+
+@bench_app.command("search")
+def bench_search(
+    sizes: Annotated[str, typer.Option(help="catalog sizes, comma separated")] = "10000,100000",
+    queries: Annotated[int, typer.Option(help="distinct queries per filter mix")] = 200,
+    workdir: Annotated[
+        Path, typer.Option(help="where benchmark catalogs are built and reused")
+    ] = Path("data/bench"),
+) -> None:
+    """Filtered search latency and recall vs Chroma's where-filtered query; indexing speed."""
+    from evals.bench_search import run_search_benchmark
+
+    try:
+        counts = [int(s) for s in sizes.split(",") if s.strip()]
+    except ValueError:
+        fail("--sizes must be comma-separated integers")
+    run_search_benchmark(counts, queries=queries, workdir=workdir)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,44 @@
+"""Configuration from the environment (`SARTO_*`), behind a cached getter tests can reset."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="SARTO_", extra="ignore")
+
+    data_dir: Path = Field(default=Path("data"), description="SQLite file, Chroma index, images")
+    database_url: str | None = Field(default=None, description="default: SQLite in data_dir")
+    chroma_url: str | None = Field(default=None, description="Chroma server; default embedded")
+    seed: int = 7
+    seed_products: int = 2000
+    host: str = "127.0.0.1"
+    port: int = 8000
+
+    llm_model: str | None = None
+    llm_base_url: str | None = None
+    llm_api_key: str | None = None
+    llm_timeout_s: float = 20.0
+    llm_max_tool_calls: int = 6
+
+    reservation_hold_minutes: int = 48 * 60
+    api_key: str = Field(default="dev-api-key", description="the retailer backend's key")
+    token_secret: str = Field(default="dev-token-secret-change-me")
+    token_ttl_s: int = 900
+    cors_origins: list[str] = []
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'sarto.db').resolve()}"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

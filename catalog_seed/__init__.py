@@ -1,0 +1,1 @@
+"""A deterministic, realistic Italian fashion retailer: catalog, stores, stock and shoppers."""

@@ -1,0 +1,1 @@
+"""Offline evaluation: scenarios as data, scorers, the runner, reports and benchmarks."""

@@ -1,0 +1,1 @@
+"""Text the assistant says: prompt and response templates (IT/EN) and a tiny loader."""

@@ -1,0 +1,221 @@
+"""The typed records every surface shares (DESIGN.md §5): the tools return them, the graph
+streams them, `sarto ask --json`, the widget and the evals read them.
+
+Amounts are `Decimal` from the records and serialise to JSON numbers with two decimals' worth of
+precision (a float round-trips every cent value exactly).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
+
+Amount = Annotated[Decimal, PlainSerializer(lambda d: float(d), return_type=float, when_used="json")]
+Layout = Literal["image-grid", "spec-table", "carousel"]
+Source = Literal["message", "profile", "conversation", "events", "default"]
+
+
+class Record(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Price(Record):
+    amount: Amount
+    currency: str = "EUR"
+
+
+# --- catalog search -------------------------------------------------------------------------
+
+class SearchFilters(Record):
+    """Hard filters: a result that breaks one is a bug. Values are taxonomy keys."""
+
+    department: str | None = None
+    categories: list[str] | None = None
+    occasion: str | None = None
+    season: str | None = None
+    colours: list[str] | None = None
+    min_price: Decimal | None = None
+    max_price: Decimal | None = None
+    size: str | None = None  # a size label ("50", "M", "43"); needs stock in that size
+    location: str | None = None  # "online" or a store code; stock must be there
+    in_stock_only: bool = False
+
+
+class StockAt(Record):
+    location: str  # "online" or a store code
+    quantity: int  # available now (on hand minus held for pickup)
+    distance_km: float | None = None
+    store_name: str | None = None
+    city: str | None = None
+
+
+class ProductHit(Record):
+    """What a product card needs."""
+
+    sku: str
+    title_it: str
+    title_en: str
+    department: str
+    category: str
+    subcategory: str
+    brand: str
+    price: Price
+    colours: list[str]
+    pattern: str
+    fabric: str  # "70% wool, 30% cashmere"
+    fit: str
+    style: str
+    formality: int
+    occasions: list[str]
+    seasons: list[str]
+    image: str
+    url: str
+    sizes: list[str]  # the whole size run
+    sizes_in_stock: list[str]  # at the filtered location, else anywhere
+    score: float
+    matched: list[str] = []  # attributes of the query this product matched exactly
+
+
+class SearchResult(Record):
+    query: str
+    filters: SearchFilters
+    hits: list[ProductHit]
+    total_candidates: int  # products passing the hard filters
+    timings_ms: dict[str, float] = {}
+
+
+# --- goal and constraints -------------------------------------------------------------------
+
+class Evidence(Record):
+    type: str  # search, product_view, content_view, add_to_cart, purchase, message
+    text: str | None = None
+    sku: str | None = None
+    at: datetime | None = None
+    weight: float
+
+
+class Goal(Record):
+    label: str  # a key of tools.taxonomy.GOAL_KEYS
+    confidence: float = Field(ge=0, le=1)
+    evidence: list[Evidence] = []
+    department: str | None = None
+    source: Source = "events"
+
+
+class Budget(Record):
+    max: Amount | None = None
+    min: Amount | None = None
+    scope: Literal["total", "per_item"] = "total"
+    currency: str = "EUR"
+    source: Source = "message"
+
+
+class Location(Record):
+    city: str | None = None
+    store_code: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    source: Source = "message"
+
+
+class Constraints(Record):
+    budget: Budget | None = None
+    sizes: dict[str, str] = {}  # size system ("IT", "INT", "EU", "AGE") -> size label
+    size_sources: dict[str, Source] = {}
+    colours: list[str] = []
+    location: Location | None = None
+    exclusions: list[str] = []  # colours, categories or materials the shopper does not want
+    only_slots: list[str] = []  # "only the shoes" -> ["shoes"]
+
+
+# --- cards ----------------------------------------------------------------------------------
+
+class OutfitItem(Record):
+    sku: str
+    variant_id: str
+    title: str
+    category: str
+    slot: str
+    size: str
+    price: Price
+    image: str
+    url: str
+    availability: list[StockAt]
+    why: str
+    fabric: str = ""
+    fit: str = ""
+    colour: str = ""
+    sizes_in_stock: list[str] = []
+    optional: bool = False
+
+
+class OutfitCard(Record):
+    type: Literal["sarto.outfit"] = "sarto.outfit"
+    layout: Layout = "image-grid"
+    goal: str
+    department: str
+    items: list[OutfitItem]
+    total: Price
+    budget: Budget | None = None
+    fits_budget: bool
+    over_budget_by: Amount | None = None
+    fulfilment: str  # "online" or a store code: where every item is available together
+    fulfilment_name: str | None = None
+    missing_slots: list[str] = []
+    alternatives: dict[str, list[OutfitItem]] = {}
+
+
+class ProductsCard(Record):
+    type: Literal["sarto.products"] = "sarto.products"
+    layout: Layout = "image-grid"
+    title: str
+    items: list[ProductHit]
+
+
+class AlternativesCard(Record):
+    type: Literal["sarto.alternatives"] = "sarto.alternatives"
+    layout: Layout = "image-grid"
+    slot: str | None = None
+    items: list[OutfitItem]
+    saves: Amount | None = None
+
+
+class AvailabilityCard(Record):
+    type: Literal["sarto.availability"] = "sarto.availability"
+    layout: Layout = "spec-table"
+    sku: str
+    title: str
+    size: str | None
+    locations: list[StockAt]
+
+
+Card = Annotated[
+    OutfitCard | ProductsCard | AlternativesCard | AvailabilityCard, Field(discriminator="type")
+]
+
+
+class ToolCall(Record):
+    name: str
+    args: dict[str, Any]
+    status: str = "ok"
+    ms: float = 0.0
+
+
+class TurnResult(Record):
+    """One turn as `sarto ask --json` prints it and the non-streaming API returns it."""
+
+    thread_id: str
+    shopper_id: str
+    language: Literal["it", "en"]
+    goal: Goal
+    constraints: Constraints
+    presentation: Layout
+    cards: list[Card]
+    text: str
+    question: str | None = None  # the one question asked when the goal is unknown
+    pending_reservation: dict[str, Any] | None = None
+    tool_calls: list[ToolCall] = []
+    timings_ms: dict[str, float] = {}
