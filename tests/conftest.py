@@ -1,0 +1,75 @@
+"""Shared fixtures: one seeded, indexed shop per test session, and a guard against the network."""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+# Nothing may be downloaded, and no real LLM endpoint may leak in from the developer's shell.
+os.environ["HF_HUB_OFFLINE"] = "1"
+os.environ["TRANSFORMERS_OFFLINE"] = "1"
+os.environ["ANONYMIZED_TELEMETRY"] = "False"
+for _var in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_ORG_ID", "SARTO_LLM_MODEL",
+             "SARTO_LLM_BASE_URL", "SARTO_LLM_API_KEY", "SARTO_DATABASE_URL", "SARTO_DATA_DIR"):
+    os.environ.pop(_var, None)
+
+SEED = 7
+SEED_PRODUCTS = 1600
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+
+_real_connect = socket.socket.connect
+_real_connect_ex = socket.socket.connect_ex
+outbound_attempts: list[object] = []
+
+
+def _is_local(address: object) -> bool:
+    if isinstance(address, str | bytes):  # unix socket
+        return True
+    host = str(address[0]) if isinstance(address, tuple) else ""
+    return host in ("localhost", "::1") or host.startswith("127.")
+
+
+def _guarded_connect(self: socket.socket, address: object) -> None:
+    if not _is_local(address):
+        outbound_attempts.append(address)
+        raise OSError(f"test tried to reach the network: {address!r}")
+    _real_connect(self, address)  # type: ignore[arg-type]
+
+
+def _guarded_connect_ex(self: socket.socket, address: object) -> int:
+    if not _is_local(address):
+        outbound_attempts.append(address)
+        raise OSError(f"test tried to reach the network: {address!r}")
+    return _real_connect_ex(self, address)  # type: ignore[arg-type]
+
+
+socket.socket.connect = _guarded_connect  # type: ignore[method-assign]
+socket.socket.connect_ex = _guarded_connect_ex  # type: ignore[method-assign]
+
+
+@pytest.fixture(scope="session")
+def artifacts_dir() -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
+
+
+@pytest.fixture(scope="session")
+def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("sarto-data")
+
+
+@pytest.fixture(scope="session")
+def shop(data_dir: Path) -> Iterator[object]:
+    """The default seed catalog on SQLite, loaded and indexed once for the whole session."""
+    from catalog_seed.load import seed_shop
+    from tools.database import sqlite_url
+    from tools.shop import open_shop
+
+    shop = open_shop(sqlite_url(data_dir), data_dir)
+    seed_shop(shop, products=SEED_PRODUCTS, seed=SEED, if_empty=False, build_index=True,
+              progress=False)
+    yield shop

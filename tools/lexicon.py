@@ -1,0 +1,140 @@
+"""Words shoppers type (Italian and English) mapped to taxonomy keys.
+
+Search boosts exact attribute matches with it and the agent reads colours, categories and
+departments out of messages with it, so both understand "giacca blu" the same way.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from tools.taxonomy import CATEGORIES, COLOURS, DEPARTMENTS, OCCASIONS, SEASONS
+
+# Words that are not labels in the taxonomy but clearly point at a key.
+_EXTRA: dict[str, dict[str, tuple[str, ...]]] = {
+    "department": {
+        "menswear": ("uomo", "uomini", "men", "mens", "man", "maschile", "da uomo", "for men"),
+        "womenswear": ("donna", "donne", "women", "womens", "woman", "femminile", "da donna",
+                       "for women", "ladies", "lady"),
+        "kids": ("bambino", "bambina", "bambini", "bimbo", "bimba", "bimbi", "kids", "kid", "child",
+                 "children", "boy", "girl", "neonato", "figlio", "figlia", "junior"),
+    },
+    "occasion": {
+        "business": ("colloquio", "colloquio di lavoro", "interview", "job interview", "business",
+                     "riunione", "meeting", "presentazione"),
+        "office": ("ufficio", "office", "lavoro", "work", "workwear"),
+        "ceremony": ("matrimonio", "cerimonia", "wedding", "ceremony", "battesimo", "comunione",
+                     "sposi", "nozze"),
+        "evening": ("sera", "serata", "evening", "gala", "cena elegante", "black tie", "teatro",
+                    "opera", "cocktail"),
+        "date": ("appuntamento", "date", "date night", "cena romantica", "romantic dinner"),
+        "casual": ("casual", "tempo libero", "weekend", "fine settimana", "relax", "everyday"),
+        "travel": ("viaggio", "trasferta", "travel", "trip", "business trip", "volo", "flight"),
+        "sport": ("sport", "palestra", "gym", "allenamento", "training", "corsa", "running",
+                  "workout", "fitness", "jogging"),
+        "outdoor": ("outdoor", "trekking", "escursione", "escursionismo", "hiking", "hike",
+                    "montagna", "mountain", "camminata"),
+        "beach": ("mare", "spiaggia", "beach", "seaside", "vacanza al mare", "piscina", "pool"),
+    },
+    "season": {
+        "summer": ("estivo", "estiva", "estivi", "summer", "caldo"),
+        "winter": ("invernale", "invernali", "winter", "freddo", "cold", "neve", "snow"),
+        "spring": ("primaverile", "spring"),
+        "autumn": ("autunnale", "autumn", "fall"),
+    },
+    "style": {
+        "elegant": ("elegante", "eleganti", "elegant", "formale", "formal", "chic", "raffinato"),
+        "casual": ("casual", "informale", "comodo", "comfy", "relaxed"),
+        "sporty": ("sportivo", "sportiva", "sporty", "athletic"),
+        "classic": ("classico", "classica", "classic", "tradizionale"),
+        "modern": ("moderno", "moderna", "modern", "contemporaneo"),
+    },
+}
+
+
+@dataclass
+class TermMatches:
+    """What a text names, by kind; `phrases` keeps the matched words (for 'why' and evals)."""
+
+    categories: list[str] = field(default_factory=list)
+    colours: list[str] = field(default_factory=list)
+    departments: list[str] = field(default_factory=list)
+    occasions: list[str] = field(default_factory=list)
+    seasons: list[str] = field(default_factory=list)
+    styles: list[str] = field(default_factory=list)
+    phrases: list[tuple[str, str, str]] = field(default_factory=list)  # (kind, key, phrase)
+
+    def keys(self, kind: str) -> list[str]:
+        return {"category": self.categories, "colour": self.colours,
+                "department": self.departments, "occasion": self.occasions,
+                "season": self.seasons, "style": self.styles}[kind]
+
+
+def normalise(text: str) -> str:
+    """Lower case, no accents, punctuation as spaces: 'Décolleté!' -> 'decollete'."""
+    folded = unicodedata.normalize("NFKD", text.lower())
+    folded = "".join(c for c in folded if not unicodedata.combining(c))
+    return re.sub(r"[^a-z0-9€]+", " ", folded).strip()
+
+
+@lru_cache(maxsize=1)
+def _phrase_table() -> dict[str, tuple[str, str]]:
+    table: dict[str, tuple[str, str]] = {}
+
+    def add(phrase: str, kind: str, key: str) -> None:
+        norm = normalise(phrase)
+        if norm:
+            table.setdefault(norm, (kind, key))
+
+    for key, colour in COLOURS.items():
+        for word in (colour[0], colour[1], *colour[2]):
+            add(word, "colour", key)
+    for key, cat in CATEGORIES.items():
+        for word in (cat.it, cat.en, *cat.synonyms):
+            add(word, "category", key)
+        add(key.replace("_", " "), "category", key)
+    for kind, words in _EXTRA.items():
+        for key, phrases in words.items():
+            for phrase in phrases:
+                add(phrase, kind, key)
+    for key, (it, en) in OCCASIONS.items():
+        add(it, "occasion", key)
+        add(en, "occasion", key)
+    for key, (it, en) in SEASONS.items():
+        add(it, "season", key)
+        add(en, "season", key)
+    for key, (it, en) in DEPARTMENTS.items():
+        add(it, "department", key)
+        add(en, "department", key)
+    return table
+
+
+_MAX_WORDS = 4
+
+
+def match_terms(text: str) -> TermMatches:
+    """Find taxonomy words in free text, longest phrase first, each word used once."""
+    words = normalise(text).split()
+    table = _phrase_table()
+    found = TermMatches()
+    i = 0
+    while i < len(words):
+        for n in range(min(_MAX_WORDS, len(words) - i), 0, -1):
+            phrase = " ".join(words[i:i + n])
+            hit = table.get(phrase)
+            if hit is None and n == 1 and len(phrase) > 3 and phrase.endswith("s"):
+                hit = table.get(phrase[:-1])  # English plurals: "blazers", "loafers"
+            if hit is not None:
+                kind, key = hit
+                bucket = found.keys(kind)
+                if key not in bucket:
+                    bucket.append(key)
+                found.phrases.append((kind, key, phrase))
+                i += n
+                break
+        else:
+            i += 1
+    return found
