@@ -40,9 +40,8 @@ def seed(
     data_dir: Annotated[Path | None, typer.Option(help="data folder (default SARTO_DATA_DIR)")] = None,
 ) -> None:
     """Generate the seed catalog, stores, stock and shoppers, load them and index the catalog."""
-    from catalog_seed.load import seed_shop
-
     from agent.settings import get_settings
+    from catalog_seed.load import seed_shop
 
     settings = get_settings()
     n = products or settings.seed_products
@@ -82,8 +81,8 @@ def search(
 ) -> None:
     """Search the catalog with hard filters."""
     from pydantic import ValidationError
-    from tools.search import SearchError, search_products
 
+    from tools.search import SearchError, search_products
     from tools.shapes import SearchFilters
 
     try:
@@ -129,6 +128,121 @@ def serve(
                 log_level="info")
 
 
+def _assistant():  # type: ignore[no-untyped-def]
+    from agent.assistant import Assistant
+    from agent.settings import get_settings
+
+    settings = get_settings()
+    return Assistant.open(settings, _shop())
+
+
+def _parse_now(now: str | None):  # type: ignore[no-untyped-def]
+    from datetime import UTC, datetime
+
+    if now is None:
+        return None
+    try:
+        parsed = datetime.fromisoformat(now)
+    except ValueError:
+        fail(f"--now must be an ISO date-time like 2026-11-01T12:00:00+00:00, got {now!r}")
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _load_events(path: Path | None) -> list:  # type: ignore[type-arg]
+    if path is None:
+        return []
+    import json
+
+    from pydantic import TypeAdapter, ValidationError
+
+    from agent.events import BrowsingEvent
+
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        return TypeAdapter(list[BrowsingEvent]).validate_python(raw)
+    except OSError as exc:
+        fail(f"cannot read {path}: {exc.strerror}")
+    except json.JSONDecodeError as exc:
+        fail(f"{path} is not valid JSON: {exc.msg} (line {exc.lineno})")
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        fail(f"{path}: event {'.'.join(str(p) for p in first['loc'])}: {first['msg']}")
+
+
+@app.command()
+def ask(
+    message: Annotated[str, typer.Argument(help='what the shopper says: "Ciao, mi aiuti?"')],
+    shopper: Annotated[str, typer.Option(help="shopper id; an unknown id is a new guest")] = "guest",
+    events: Annotated[Path | None, typer.Option(help="JSON list of browsing events")] = None,
+    thread: Annotated[str | None, typer.Option(help="thread id to continue a conversation")] = None,
+    now: Annotated[str | None, typer.Option(help="the time of the turn (ISO), for reproducible runs")] = None,
+    language: Annotated[str | None, typer.Option(help="it | en (default: detected)")] = None,
+    layout: Annotated[str | None, typer.Option(help="image-grid | spec-table | carousel")] = None,
+    city: Annotated[str | None, typer.Option(help="where the shopper is")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print the turn as JSON")] = False,
+) -> None:
+    """Ask Sarto one question and print the answer (or the whole turn as JSON)."""
+    import uuid
+
+    from pydantic import ValidationError
+
+    from agent.events import TurnRequest
+
+    if not message.strip():
+        fail("the message is empty")
+    try:
+        request = TurnRequest.model_validate({
+            "shopper_id": shopper, "thread_id": thread or f"cli-{uuid.uuid4().hex[:12]}",
+            "message": message, "language": language, "events": _load_events(events),
+            "now": _parse_now(now), "layout": layout, "context": {"city": city} if city else {}})
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        fail(f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}")
+    result = _assistant().run(request)
+    if as_json:
+        sys.stdout.write(result.model_dump_json(indent=2) + "\n")
+    else:
+        sys.stdout.write(result.text + "\n")
+
+
+@app.command()
+def chat(
+    shopper: Annotated[str, typer.Option(help="shopper id; an unknown id is a new guest")] = "guest",
+    language: Annotated[str | None, typer.Option(help="it | en (default: detected)")] = None,
+    now: Annotated[str | None, typer.Option(help="the time of the turns (ISO)")] = None,
+) -> None:
+    """Talk to Sarto in the terminal; answers stream as they are written. Ctrl-D quits."""
+    import uuid
+
+    from agent.events import CardEvent, StateEvent, TextEvent, TurnRequest
+
+    assistant = _assistant()
+    thread_id = f"chat-{uuid.uuid4().hex[:12]}"
+    when = _parse_now(now)
+    while True:
+        try:
+            message = input("tu> ")
+        except (EOFError, KeyboardInterrupt):
+            sys.stdout.write("\n")
+            return
+        if not message.strip():
+            continue
+        request = TurnRequest.model_validate({"shopper_id": shopper, "thread_id": thread_id,
+                                              "message": message[:4000], "language": language,
+                                              "now": when})
+        sys.stdout.write("sarto> ")
+        for item in assistant.stream(request):
+            if isinstance(item, TextEvent):
+                sys.stdout.write(item.delta)
+                sys.stdout.flush()
+            elif isinstance(item, StateEvent) and item.path == "/goal":
+                goal = item.value
+                sys.stderr.write(f"[goal {goal['label']} {goal['confidence']:.2f}]\n")
+            elif isinstance(item, CardEvent):
+                sys.stderr.write(f"[card {item.card.type}]\n")
+        sys.stdout.write("\n")
+
+
 @bench_app.command("search")
 def bench_search(
     sizes: Annotated[str, typer.Option(help="catalog sizes, comma separated")] = "10000,100000",
@@ -145,6 +259,62 @@ def bench_search(
     except ValueError:
         fail("--sizes must be comma-separated integers")
     run_search_benchmark(counts, queries=queries, workdir=workdir)
+
+
+@bench_app.command("turn")
+def bench_turn(
+    sizes: Annotated[str, typer.Option(help="catalog sizes, comma separated")] = "10000,100000",
+    turns: Annotated[int, typer.Option(min=10, max=10000, help="distinct turns per catalog")] = 200,
+    workdir: Annotated[
+        Path, typer.Option(help="where benchmark catalogs are built and reused")
+    ] = Path("data/bench"),
+) -> None:
+    """p50/p95 and CPU time of a full deterministic turn on benchmark catalogs."""
+    from evals.bench_turn import run_turn_benchmark
+
+    try:
+        counts = [int(s) for s in sizes.split(",") if s.strip()]
+    except ValueError:
+        fail("--sizes must be comma-separated integers")
+    run_turn_benchmark(counts, turns=turns, workdir=workdir)
+
+
+@app.command("eval")
+def eval_command(
+    suite: Annotated[str, typer.Option(help="all | fast | dev | heldout | tag:NAME | id:A,B")] = "all",
+    planner: Annotated[str, typer.Option(help="deterministic | llm")] = "deterministic",
+    out: Annotated[Path, typer.Option(help="folder for results.jsonl, summary.json, report.html")] = Path(
+        "data/eval/latest"),
+    compare: Annotated[tuple[Path, Path] | None, typer.Option(
+        help="OLD NEW run folders (or summary.json files): what moved; exit 1 on regression")] = None,
+    workers: Annotated[int, typer.Option(min=1, max=16, help="cases run in parallel")] = 2,
+    judge: Annotated[bool, typer.Option(help="add the optional LLM-as-judge (not gated)")] = False,
+    progress: Annotated[bool, typer.Option(help="show a progress bar")] = True,
+) -> None:
+    """Score the assistant on the offline scenarios (exit 1 when a quality bar is missed)."""
+    if compare is not None:
+        from evals.compare import CompareError, run_compare
+
+        try:
+            code = run_compare(compare[0], compare[1])
+        except CompareError as exc:
+            fail(str(exc))
+        raise typer.Exit(code)
+    if planner not in ("deterministic", "llm"):
+        fail("--planner must be deterministic or llm")
+    from agent.settings import get_settings
+    from evals.cases import CaseError
+    from evals.runner import run_eval
+
+    try:
+        run = run_eval(get_settings(), suite=suite, planner=planner, out_dir=out, workers=workers,
+                       progress=progress, judge=judge)
+    except (CaseError, ValueError) as exc:
+        fail(str(exc))
+    from evals.summary_table import print_summary
+
+    print_summary(run.summary, out)
+    raise typer.Exit(0 if run.passed else 1)
 
 
 def main() -> None:

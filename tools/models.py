@@ -206,3 +206,16 @@ class ReservationItem(Base):
     unit_price: Mapped[Decimal] = mapped_column(Money)
 
     reservation: Mapped[Reservation] = relationship(back_populates="items")
+
+
+class Thread(Base):
+    """Who owns a conversation; its messages live in the LangGraph checkpointer."""
+
+    __tablename__ = "threads"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    shopper_id: Mapped[str] = mapped_column(ForeignKey("shoppers.id", ondelete="CASCADE"),
+                                            index=True)
+    title: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -1,0 +1,233 @@
+"""Assistant: the stylist graph opened once per process, with its checkpointer and its threads.
+
+Turns run the synchronous graph in a worker thread (the sync SQLite checkpointer is the fastest
+here) and hand events to asyncio as they are written, so streaming starts before tools finish.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sqlite3
+import threading
+import time
+from collections.abc import AsyncIterator, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+from typing import Any
+
+from langgraph.types import Command
+from pydantic import TypeAdapter
+from sqlalchemy import delete, select, update
+
+from agent.events import ErrorEvent, InterruptEvent, RunEvent, TextEvent, TurnRequest
+from agent.graph import Deps, build_graph, turn_input
+from agent.intents import is_confirmation
+from agent.settings import Settings
+from tools.database import session_scope
+from tools.models import Thread
+from tools.shapes import Card, Constraints, Goal, ToolCall, TurnResult
+from tools.shop import Shop, open_shop
+
+log = logging.getLogger(__name__)
+_cards = TypeAdapter(list[Card])
+
+
+class ThreadNotFound(LookupError):
+    """The thread belongs to another shopper (answered as 404, never 403)."""
+
+
+def open_checkpointer(settings: Settings) -> Any:
+    url = settings.resolved_database_url
+    if url.startswith("postgresql"):
+        from langgraph.checkpoint.postgres import PostgresSaver
+        from psycopg.rows import dict_row
+        from psycopg_pool import ConnectionPool
+
+        conninfo = url.replace("postgresql+psycopg://", "postgresql://")
+        pool = ConnectionPool(conninfo, max_size=10, open=True,
+                              kwargs={"autocommit": True, "prepare_threshold": 0, "row_factory": dict_row})
+        saver = PostgresSaver(pool)  # type: ignore[arg-type]
+        saver.setup()
+        return saver
+    from langgraph.checkpoint.sqlite import SqliteSaver
+
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(settings.data_dir / "checkpoints.db", check_same_thread=False)
+    conn.execute("PRAGMA journal_mode=WAL")
+    return SqliteSaver(conn)
+
+
+class Assistant:
+    def __init__(self, shop: Shop, settings: Settings, checkpointer: Any, llm_planner: Any = None):
+        self.shop = shop
+        self.settings = settings
+        self.checkpointer = checkpointer
+        self.graph = build_graph(Deps(shop, settings, llm_planner), checkpointer)
+        self._executor = ThreadPoolExecutor(max_workers=8, thread_name_prefix="sarto-turn")
+
+    @classmethod
+    def open(cls, settings: Settings, shop: Shop | None = None, checkpointer: Any = None) -> Assistant:
+        shop = shop or open_shop(settings.resolved_database_url, settings.data_dir, settings.chroma_url)
+        llm = None
+        if settings.llm_model:
+            from agent.llm_planner import LLMPlanner
+
+            llm = LLMPlanner.from_settings(settings)
+        return cls(shop, settings, checkpointer or open_checkpointer(settings), llm)
+
+    # --- turns -----------------------------------------------------------------------------
+
+    def stream(self, request: TurnRequest, cancelled: threading.Event | None = None
+               ) -> Iterator[RunEvent | TurnResult]:
+        started = time.perf_counter()
+        now = request.now or datetime.now(UTC)
+        self._claim_thread(request, now)
+        config = {"configurable": {"thread_id": request.thread_id}}
+        graph_input: Any = self._input(request, now, config)
+        interrupts: list[Any] = []
+        for mode, chunk in self.graph.stream(graph_input, config, stream_mode=["custom", "updates"]):
+            if cancelled is not None and cancelled.is_set():
+                yield ErrorEvent(code="cancelled", message="run cancelled")
+                return
+            if mode == "custom":
+                yield chunk
+            elif isinstance(chunk, dict) and "__interrupt__" in chunk:
+                interrupts.extend(chunk["__interrupt__"])
+        values = self.graph.get_state(config).values
+        pending = None
+        if interrupts:
+            from agent.compose import proposal_text
+
+            pending = interrupts[0].value["proposal"]
+            language = values.get("language") or "it"
+            text = proposal_text(pending, language)
+            values = {**values, "text": text, "question": text}
+            yield TextEvent(message_id=f"msg_{interrupts[0].id[:12]}", delta=text)
+            yield InterruptEvent(interrupt_id=str(interrupts[0].id), payload=pending)
+        yield self._result(request, values, pending, (time.perf_counter() - started) * 1000)
+
+    def _input(self, request: TurnRequest, now: datetime, config: dict[str, Any]) -> Any:
+        snapshot = self.graph.get_state(config)
+        if snapshot.interrupts:
+            answer = request.resume
+            if answer is None:
+                said = is_confirmation(request.message)
+                answer = None if said is None else ("confirm" if said else "decline")
+            if answer is not None:
+                return Command(resume=answer)
+        events = [e.model_dump(mode="json") for e in request.events]
+        return turn_input(request.shopper_id, request.message, request.language, now, request.layout,
+                          request.context, events)
+
+    def _result(self, request: TurnRequest, values: dict[str, Any], pending: dict[str, Any] | None,
+                total_ms: float) -> TurnResult:
+        timings = dict(values.get("timings_ms") or {})
+        timings["total"] = round(total_ms, 2)
+        return TurnResult(
+            thread_id=request.thread_id, shopper_id=request.shopper_id,
+            language="en" if values.get("language") == "en" else "it",
+            goal=Goal.model_validate(values.get("goal") or {"label": "unknown", "confidence": 0.0}),
+            constraints=Constraints.model_validate(values.get("constraints") or {}),
+            presentation=values.get("presentation") or "image-grid",
+            cards=_cards.validate_python(values.get("cards") or []),
+            text=values.get("text") or "", question=values.get("question"),
+            pending_reservation=pending,
+            tool_calls=[ToolCall(name=t["name"], args=t["args"], status=t["status"], ms=t["ms"])
+                        for t in values.get("tool_log") or []],
+            timings_ms=timings)
+
+    def run(self, request: TurnRequest) -> TurnResult:
+        result = None
+        for item in self.stream(request):
+            if isinstance(item, TurnResult):
+                result = item
+        if result is None:
+            raise RuntimeError("the run was cancelled")
+        return result
+
+    async def astream(self, request: TurnRequest, cancelled: threading.Event | None = None
+                      ) -> AsyncIterator[RunEvent | TurnResult]:
+        loop = asyncio.get_running_loop()
+        queue: asyncio.Queue[Any] = asyncio.Queue()
+        done = object()
+        stop = cancelled or threading.Event()
+
+        def work() -> None:
+            try:
+                for item in self.stream(request, stop):
+                    loop.call_soon_threadsafe(queue.put_nowait, item)
+            except BaseException as exc:  # surfaced to the consumer, never swallowed
+                loop.call_soon_threadsafe(queue.put_nowait, exc)
+            finally:
+                loop.call_soon_threadsafe(queue.put_nowait, done)
+
+        loop.run_in_executor(self._executor, work)
+        try:
+            while True:
+                item = await queue.get()
+                if item is done:
+                    return
+                if isinstance(item, BaseException):
+                    raise item
+                yield item
+        finally:
+            stop.set()
+
+    async def arun(self, request: TurnRequest) -> TurnResult:
+        result = None
+        async for item in self.astream(request):
+            if isinstance(item, TurnResult):
+                result = item
+        if result is None:
+            raise RuntimeError("the run was cancelled")
+        return result
+
+    # --- threads ---------------------------------------------------------------------------
+
+    def _claim_thread(self, request: TurnRequest, now: datetime) -> None:
+        from agent.context import get_or_create_shopper
+
+        get_or_create_shopper(self.shop, request.shopper_id, request.language or "it", now)
+        with session_scope(self.shop.engine) as s:
+            row = s.get(Thread, request.thread_id)
+            if row is not None and row.shopper_id != request.shopper_id:
+                raise ThreadNotFound(request.thread_id)
+            if row is None:
+                s.add(Thread(id=request.thread_id, shopper_id=request.shopper_id,
+                             title=(request.message.strip() or "…")[:120], created_at=now, updated_at=now))
+            else:
+                row.updated_at = now
+
+    def list_threads(self, shopper_id: str) -> list[dict[str, Any]]:
+        with session_scope(self.shop.engine) as s:
+            rows = s.scalars(select(Thread).where(Thread.shopper_id == shopper_id)
+                             .order_by(Thread.updated_at.desc())).all()
+            return [{"thread_id": t.id, "title": t.title, "updated_at": t.updated_at.isoformat()}
+                    for t in rows]
+
+    def get_thread(self, shopper_id: str, thread_id: str) -> dict[str, Any] | None:
+        with session_scope(self.shop.engine) as s:
+            row = s.get(Thread, thread_id)
+            if row is None or row.shopper_id != shopper_id:
+                return None
+        values = self.graph.get_state({"configurable": {"thread_id": thread_id}}).values
+        transcript = values.get("transcript") or []
+        return {"thread_id": thread_id,
+                "messages": [{"role": m["role"], "text": m["text"], "at": m.get("at")} for m in transcript],
+                "cards": [c for m in transcript for c in m.get("cards", [])],
+                "goal": values.get("goal"), "constraints": values.get("constraints")}
+
+    def delete_shopper_threads(self, shopper_id: str) -> int:
+        with session_scope(self.shop.engine) as s:
+            ids = list(s.scalars(select(Thread.id).where(Thread.shopper_id == shopper_id)))
+            s.execute(delete(Thread).where(Thread.shopper_id == shopper_id))
+        for thread_id in ids:
+            self.checkpointer.delete_thread(thread_id)
+        return len(ids)
+
+    def merge_threads(self, from_shopper_id: str, to_shopper_id: str) -> int:
+        with session_scope(self.shop.engine) as s:
+            result = s.execute(update(Thread).where(Thread.shopper_id == from_shopper_id)
+                               .values(shopper_id=to_shopper_id))
+            return int(result.rowcount or 0)  # type: ignore[attr-defined]

@@ -1,0 +1,49 @@
+"""The stylist graph's state. Values are plain JSON-able dicts so any checkpointer stores them."""
+
+from __future__ import annotations
+
+import operator
+from typing import Annotated, Any, TypedDict
+
+
+class PlannedCall(TypedDict):
+    id: str
+    name: str
+    args: dict[str, Any]
+
+
+class StylistState(TypedDict, total=False):
+    # this turn's input
+    shopper_id: str
+    message: str
+    language: str  # it | en
+    now: str  # ISO time, explicit so recency weighting is reproducible
+    layout_request: str | None
+    request_context: dict[str, Any]  # app context: lat, lon, city, weather
+    request_events: list[dict[str, Any]]
+    turn: int
+
+    # loaded by load_context
+    profile: dict[str, Any]
+    events: list[dict[str, Any]]
+    origin: list[float] | None  # shopper's coordinates, when known
+    presentation: str
+
+    # kept across turns of a thread
+    goal: dict[str, Any]
+    constraints: dict[str, Any]
+    last_outfit: dict[str, Any] | None  # the OutfitCard last shown
+    transcript: Annotated[list[dict[str, Any]], operator.add]
+
+    # this turn's work
+    intent: str
+    planned: list[PlannedCall]
+    tool_calls_made: int
+    tool_log: list[dict[str, Any]]
+    results: dict[str, Any]  # tool name -> its last result (JSON)
+    cards: list[dict[str, Any]]
+    text: str
+    question: str | None
+    pending_reservation: dict[str, Any] | None
+    planner_used: str
+    timings_ms: dict[str, float]
