@@ -25,6 +25,12 @@ _SLOT_NAMES = {
 }
 
 
+_SIZE_SYSTEM_NAMES = {
+    "it": {"IT": "taglia italiana, es. 50", "INT": "S–XXL", "EU": "numero di scarpe", "AGE": "età"},
+    "en": {"IT": "Italian size, e.g. 50", "INT": "S–XXL", "EU": "shoe size", "AGE": "age"},
+}
+
+
 def eur(amount: Any, language: str) -> str:
     value = Decimal(str(amount)).quantize(Decimal("0.01"))
     text = f"{value:,.2f}"
@@ -96,8 +102,9 @@ def outfit_lines(card: dict[str, Any], plan: dict[str, Any], language: str,
             slot_name(s, language) for s in card["missing_slots"])))
     place = card.get("fulfilment", "online")
     if any(not i.get("size") for i in card["items"]):
-        systems = sorted({s for s in plan.get("missing_size_systems") or []}) or ["IT", "EU"]
-        lines.append(say(language, "ask_size", systems=", ".join(systems)))
+        systems = sorted(set((plan.get("needs_size") or {}).values())) or ["IT", "INT", "EU"]
+        names = _SIZE_SYSTEM_NAMES["en" if language == "en" else "it"]
+        lines.append(say(language, "ask_size", systems=", ".join(names.get(s, s) for s in systems)))
     elif place == "online":
         if plan.get("fell_back_online"):
             lines.append(say(language, "fallback_online"))

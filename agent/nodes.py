@@ -42,8 +42,10 @@ def load_context(state: dict[str, Any], deps: Deps, config: RunnableConfig) -> d
 
     now = _now(state)
     profile = get_or_create_shopper(deps.shop, state["shopper_id"], state.get("language") or "it", now)
-    language = state.get("language") or detect_language(state["message"], default=profile["language"]
-                                                        if profile["language"] in ("it", "en") else "it")
+    # short follow-ups ("taglia 52", "ok") keep the language the thread is in
+    fallback = state.get("thread_language") or profile["language"]
+    language = state.get("language") or detect_language(
+        state["message"], default=fallback if fallback in ("it", "en") else "it")
     stored, bought_sizes, orders, last_order = load_history(deps.shop, profile, now)
     events = request_events(state.get("request_events") or [], now) + stored
     if profile["consent"]:
@@ -54,7 +56,8 @@ def load_context(state: dict[str, Any], deps: Deps, config: RunnableConfig) -> d
     profile["journey"] = journey_stage(profile, orders, last_order, now)
     presentation = infer_presentation(events, state.get("layout_request"))
     get_stream_writer()(StateEvent(path="/presentation", value=presentation))
-    return {"profile": profile, "events": events, "language": language, "presentation": presentation,
+    return {"profile": profile, "events": events, "language": language, "thread_language": language,
+            "presentation": presentation,
             "turn": int(state.get("turn") or 0) + 1}
 
 
@@ -198,9 +201,8 @@ def run_tools(state: dict[str, Any], deps: Deps, config: RunnableConfig) -> dict
 
 def _slot_vectors(facts: TurnFacts) -> dict[str, Any] | None:
     """Every slot query of the turn embedded in one batch (one model call, not one per slot)."""
-    from tools.outfits import slot_queries
-
     from tools.embeddings import embed_queries
+    from tools.outfits import slot_queries
 
     if not facts.department or facts.goal not in GOALS:
         return None

@@ -17,6 +17,7 @@ class StylistState(TypedDict, total=False):
     shopper_id: str
     message: str
     language: str  # it | en
+    thread_language: str  # the language the conversation is in, for short follow-ups
     now: str  # ISO time, explicit so recency weighting is reproducible
     layout_request: str | None
     request_context: dict[str, Any]  # app context: lat, lon, city, weather
