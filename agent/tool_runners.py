@@ -19,7 +19,7 @@ from agent.toolbox import (
     ToolOutcome,
     TurnFacts,
 )
-from tools.shapes import SearchFilters
+from tools.shapes import AlternativesCard, SearchFilters
 from tools.shop import Shop
 from tools.taxonomy import size_system_for
 
@@ -139,7 +139,8 @@ def alternatives(shop: Shop, args: BaseModel, facts: TurnFacts) -> ToolOutcome:
     if status != "ok" or not card.get("items"):
         return ToolOutcome("not_found", {"status": "not_found"})
     card["layout"] = facts.layout
-    return ToolOutcome("ok", {"status": "ok", **card}, [card])
+    shown = {k: v for k, v in card.items() if k in AlternativesCard.model_fields}
+    return ToolOutcome("ok", {"status": "ok", **card}, [shown])
 
 
 def list_holds(shop: Shop, args: BaseModel, facts: TurnFacts) -> ToolOutcome:

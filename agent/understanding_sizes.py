@@ -21,7 +21,11 @@ _LETTER_WORDS = {"small": "S", "medium": "M", "large": "L", "extra small": "XS",
                  "x large": "XL", "x small": "XS", "xx large": "XXL"}
 _ITALIAN_LETTER_WORDS = {"piccola": "S", "media": "M", "grande": "L"}
 _LETTER_CONTEXT = ("i m a", "im a", "i am a", "i m", "i am", "size", "taglia", "wear a", "wear an", "wear",
-                   "in a", "in", "la", "una", "porto la", "porto una")
+                   "in a", "in", "la", "una", "porto la", "porto una",
+                   # a garment sized in letters right before it: "camicia L", "shirt M"
+                   "camicia", "camicie", "shirt", "shirts", "maglia", "maglione", "maglietta", "polo",
+                   "t shirt", "tshirt", "top", "felpa", "jumper", "sweater", "blusa", "blouse",
+                   "costume", "giubbotto", "piumino", "impermeabile")
 # A lone "s", "m" or "l" is a size only when nothing wordy follows ("la m" yes, "in l altro" no).
 _LETTER_FOLLOWERS = frozenset({"per", "e", "and", "or", "o", "please", "grazie", "size", "taglia", "di", "da",
                                "for", "the", "thanks", "thank", "se", "if", "in", "as", "anche", "too"})
