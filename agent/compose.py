@@ -142,6 +142,12 @@ def alternatives_line(card: dict[str, Any], outfit: dict[str, Any] | None, langu
 def question_for(state: dict[str, Any], language: str) -> str | None:
     goal = (state.get("goal") or {}).get("label", UNKNOWN_GOAL)
     if goal == UNKNOWN_GOAL:
+        # browsing that splits between a few goals makes a sharper question
+        candidates = [goal_name(g, language) for g in (state.get("goal") or {}).get("candidates", [])]
+        if len(candidates) >= 2:
+            joiner = " or " if language == "en" else " o "
+            choices = ", ".join(candidates[:-1]) + joiner + candidates[-1]
+            return say(language, "ask_goal_choices", choices=choices)
         return say(language, "ask_goal")
     if not (state.get("goal") or {}).get("department"):
         return say(language, "ask_department")

@@ -251,7 +251,8 @@ def infer_goal(events: Sequence[TimedEvent], message: str, now: datetime,
     confidence *= 1.0 - 0.5 * (runner_up / mass)
     if mass < MIN_MASS or share < MIN_SHARE or runner_up > MAX_RUNNER_UP_RATIO * mass:
         return Goal(label=UNKNOWN_GOAL, confidence=round(min(confidence, UNKNOWN_MAX_CONFIDENCE), 3),
-                    department=department, source="events")
+                    department=department, source="events",
+                    candidates=[k for k, v in ranked[:3] if v >= 0.25 * mass])
     from_message = MESSAGE_WEIGHT * message_shares.get(label, 0.0)
     evidence = _supporting(votes, label, rejected)
     if from_message > 0:

@@ -28,7 +28,7 @@ class Settings(BaseSettings):
 
     reservation_hold_minutes: int = 48 * 60
     api_key: str = Field(default="dev-api-key", description="the retailer backend's key")
-    token_secret: str = Field(default="dev-token-secret-change-me")
+    token_secret: str = Field(default="dev-token-secret-change-me-in-production-0123456789")
     token_ttl_s: int = 900
     cors_origins: list[str] = []
 

@@ -103,6 +103,7 @@ class Goal(Record):
     evidence: list[Evidence] = []
     department: str | None = None
     source: Source = "events"
+    candidates: list[str] = []  # when unknown: the goals the evidence split between, best first
 
 
 class Budget(Record):

@@ -41,7 +41,9 @@ def live_store(shop: Any, data_dir: Path) -> Iterator[LiveStore]:
     from agent.settings import Settings
 
     if not Path(CHROMIUM).exists():
-        pytest.skip("Debian chromium is not installed (apt-get install -y chromium)")
+        from conftest import skip_or_fail
+
+        skip_or_fail("Debian chromium is not installed (apt-get install -y chromium)")
     settings = Settings(data_dir=data_dir, api_key="browser-test-key",
                         token_secret="browser-test-secret-0123456789abcdef")
     app = create_app(settings, shop=shop)

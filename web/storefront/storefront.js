@@ -90,6 +90,7 @@
     toggle.textContent = t().switchTo;
     toggle.lang = lang === "en" ? "it" : "en";
     renderCart();
+    renderGuides();
   }
   const cart = () => { try { return JSON.parse(localStorage.getItem(CART_KEY) || "[]"); } catch { return []; } };
   function addToCart(items) {
@@ -106,6 +107,36 @@
     dep.replaceChildren(h("option", { value: "", text: t().all }), ...DEPARTMENTS.map((d) => h("option", { value: d[0], text: d[col] })));
     cat.replaceChildren(h("option", { value: "", text: t().allCategories }), ...CATEGORIES.map((c) => h("option", { value: c[0], text: c[col] })));
     dep.value = keepDep; cat.value = keepCat;
+  }
+
+  // ---- style guides: editorial content whose views tell the assistant the occasion ----
+  const GUIDES = [
+    ["Come vestirsi per un colloquio di lavoro", "How to dress for a job interview",
+     "Giacca strutturata, pantaloni coordinati, camicia chiara e scarpe stringate.",
+     "A structured jacket, matching trousers, a light shirt and lace-up shoes."],
+    ["Cosa indossare a un matrimonio", "What to wear to a wedding",
+     "Un abito elegante in tinta tenue e accessori curati.", "An elegant suit or dress in soft tones, polished accessories."],
+    ["Lookbook weekend in città", "City weekend lookbook",
+     "Denim, maglieria morbida e sneakers pulite.", "Denim, soft knitwear and clean sneakers."],
+    ["Vestirsi per la pioggia", "Dressing for rainy days",
+     "Un impermeabile leggero e stivaletti in pelle.", "A light raincoat and leather ankle boots."],
+  ];
+  function renderGuides() {
+    const box = $("#guides");
+    if (!box) return;
+    const it = lang !== "en";
+    box.replaceChildren(h("h2", { text: it ? "Guide di stile" : "Style guides" }), ...GUIDES.map((g) => {
+      const body = h("p", { text: it ? g[2] : g[3] });
+      body.hidden = true;
+      const button = h("button", { type: "button", class: "guide", text: it ? g[0] : g[1] });
+      button.setAttribute("aria-expanded", "false");
+      button.addEventListener("click", () => {
+        body.hidden = !body.hidden;
+        button.setAttribute("aria-expanded", String(!body.hidden));
+        if (!body.hidden) track({ type: "content_view", text: it ? g[0] : g[1] });
+      });
+      return h("div", { class: "guide-item" }, button, body);
+    }));
   }
 
   let lastResult = null;

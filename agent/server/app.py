@@ -1,0 +1,92 @@
+"""The FastAPI app: `create_app(settings)` wires resources, error handling, CORS, metrics, routes."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from agent.server import (
+    routes_agent,
+    routes_auth,
+    routes_catalog,
+    routes_ops,
+    routes_reservations,
+    routes_shoppers,
+    routes_web,
+)
+from agent.server.deps import Resources
+from agent.server.metrics import Metrics
+from agent.server.problems import install_problem_handlers
+from agent.settings import Settings
+
+log = logging.getLogger("sarto.server")
+
+
+class MetricsMiddleware:
+    """Counts requests by route template and status (pure ASGI, so streams are not buffered)."""
+
+    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
+        self.app = app
+        self.metrics = metrics
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = {"code": 500}
+
+        async def _send(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                status["code"] = message["status"]
+                self.metrics.request_duration.observe(time.perf_counter() - started)
+            await send(message)
+
+        try:
+            await self.app(scope, receive, _send)
+        finally:
+            route = scope.get("route")
+            template = getattr(route, "path", None) or "unmatched"
+            self.metrics.requests.labels(method=scope["method"], route=template,
+                                         status=str(status["code"])).inc()
+
+
+def create_app(settings: Settings, assistant: Any = None, shop: Any = None) -> FastAPI:
+    """Build the app. `assistant`/`shop` are injected by tests; otherwise opened in the lifespan."""
+    resources = Resources(settings=settings, shop_=shop, assistant_=assistant)
+    if len(settings.token_secret) < 32 or settings.token_secret == Settings().token_secret:
+        log.warning("SARTO_TOKEN_SECRET is the default or shorter than 32 bytes: set a strong secret")
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # Open the heavy parts (database, index, model, checkpointer) before the first request.
+        await asyncio.to_thread(resources.assistant)
+        yield
+        await resources.runs.cancel_all()
+
+    app = FastAPI(title="Sarto API", version="0.1.0", lifespan=lifespan,
+                  description="Sarto, the AI stylist: AG-UI and AI SDK streams, catalog, stock, "
+                              "reservations, shopper data. Errors are application/problem+json.")
+    app.state.resources = resources
+    install_problem_handlers(app)
+    if settings.cors_origins:
+        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins,
+                           allow_methods=["GET", "POST", "DELETE", "OPTIONS"],
+                           allow_headers=["Authorization", "Content-Type", "X-API-Key", "Last-Event-ID",
+                                          "Accept-Language"],
+                           expose_headers=["Retry-After", "x-vercel-ai-ui-message-stream"],
+                           max_age=600)
+    app.add_middleware(MetricsMiddleware, metrics=resources.metrics)
+    for module in (routes_ops, routes_auth, routes_agent, routes_catalog, routes_shoppers,
+                   routes_reservations, routes_web):
+        app.include_router(module.router)
+    routes_web.mount_static(app)
+    return app

@@ -1,0 +1,144 @@
+"""Dependencies every route shares, as `Annotated` aliases: settings, shop, assistant, run store,
+the calling shopper (Bearer token) and the retailer's backend (X-API-Key)."""
+
+from __future__ import annotations
+
+import hmac
+import threading
+from dataclasses import dataclass, field
+from typing import Annotated, Any
+
+from fastapi import Depends, Header, Request
+
+from agent.runtime import AssistantProtocol
+from agent.server.metrics import Metrics
+from agent.server.problems import ApiError, language_of, not_found
+from agent.server.runs import InMemoryRunStore
+from agent.server.tokens import Principal, TokenBucket, verify_access
+from agent.settings import Settings
+from tools.shop import Shop
+
+
+@dataclass
+class Resources:
+    """What the app opens once: given by the caller (tests) or opened lazily / in the lifespan."""
+
+    settings: Settings
+    shop_: Any = None
+    assistant_: Any = None
+    runs: InMemoryRunStore = field(default_factory=InMemoryRunStore)
+    metrics: Metrics = field(default_factory=Metrics)
+    guest_limiter: TokenBucket = field(default_factory=TokenBucket)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def shop(self) -> Shop:
+        with self._lock:
+            if self.shop_ is None:
+                from tools.shop import open_shop
+
+                s = self.settings
+                self.shop_ = open_shop(s.resolved_database_url, s.data_dir, s.chroma_url)
+            return self.shop_  # type: ignore[no-any-return]
+
+    def assistant(self) -> AssistantProtocol:
+        shop = self.shop()
+        with self._lock:
+            if self.assistant_ is None:
+                from agent.assistant import Assistant  # type: ignore[import-not-found,unused-ignore]
+
+                self.assistant_ = Assistant.open(self.settings, shop)
+            return self.assistant_  # type: ignore[no-any-return]
+
+
+def get_resources(request: Request) -> Resources:
+    return request.app.state.resources  # type: ignore[no-any-return]
+
+
+ResourcesDep = Annotated[Resources, Depends(get_resources)]
+
+
+def get_settings_dep(resources: ResourcesDep) -> Settings:
+    return resources.settings
+
+
+def get_shop(resources: ResourcesDep) -> Shop:
+    return resources.shop()
+
+
+def get_assistant(resources: ResourcesDep) -> AssistantProtocol:
+    return resources.assistant()
+
+
+def get_runs(resources: ResourcesDep) -> InMemoryRunStore:
+    return resources.runs
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
+ShopDep = Annotated[Shop, Depends(get_shop)]
+AssistantDep = Annotated[AssistantProtocol, Depends(get_assistant)]
+RunStoreDep = Annotated[InMemoryRunStore, Depends(get_runs)]
+
+
+def get_language(request: Request) -> str:
+    return language_of(request)
+
+
+LanguageDep = Annotated[str, Depends(get_language)]
+
+
+def _bearer(authorization: str | None) -> str | None:
+    if not authorization:
+        return None
+    scheme, _, token = authorization.partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
+def get_shopper(settings: SettingsDep,
+                authorization: Annotated[str | None, Header()] = None) -> Principal:
+    token = _bearer(authorization)
+    if token is None:
+        raise ApiError(401, "unauthorized", ("Serve un token: Authorization: Bearer <token>.",
+                                             "A token is needed: Authorization: Bearer <token>."),
+                       headers={"WWW-Authenticate": "Bearer"})
+    return verify_access(settings, token)
+
+
+ShopperDep = Annotated[Principal, Depends(get_shopper)]
+
+
+def _key_ok(settings: Settings, key: str | None) -> bool:
+    return bool(key) and hmac.compare_digest(str(key).encode(), settings.api_key.encode())
+
+
+def require_api_key(settings: SettingsDep,
+                    x_api_key: Annotated[str | None, Header()] = None) -> None:
+    if not _key_ok(settings, x_api_key):
+        raise ApiError(401, "unauthorized", ("Chiave API mancante o non valida (X-API-Key).",
+                                             "Missing or invalid API key (X-API-Key)."))
+
+
+ApiKeyDep = Annotated[None, Depends(require_api_key)]
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who may touch /v1/shoppers/{id}/...: the retailer's backend, or that shopper themself."""
+
+    shopper_id: str | None  # None: the backend (API key)
+    is_backend: bool
+
+
+def get_shopper_or_backend(settings: SettingsDep, shopper_id: str,
+                           authorization: Annotated[str | None, Header()] = None,
+                           x_api_key: Annotated[str | None, Header()] = None) -> Caller:
+    if x_api_key is not None:
+        if not _key_ok(settings, x_api_key):
+            raise ApiError(401, "unauthorized", ("Chiave API non valida.", "Invalid API key."))
+        return Caller(None, True)
+    principal = get_shopper(settings, authorization)
+    if principal.shopper_id != shopper_id:
+        raise not_found("shopper")  # another shopper's id: indistinguishable from a missing one
+    return Caller(principal.shopper_id, False)
+
+
+OwnerOrBackendDep = Annotated[Caller, Depends(get_shopper_or_backend)]

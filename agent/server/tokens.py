@@ -1,0 +1,102 @@
+"""Shopper tokens: short-lived HS256 access JWTs, longer-lived refresh JWTs, guest ids per device,
+and the token bucket that rate-limits guest sign-ups per client IP.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import time
+import uuid
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import jwt
+
+from agent.server.problems import ApiError
+from agent.settings import Settings
+
+Kind = Literal["shopper", "guest"]
+REFRESH_TTL_S = 30 * 24 * 3600
+_ALGORITHM = "HS256"
+
+
+@dataclass(frozen=True)
+class Principal:
+    shopper_id: str
+    kind: Kind
+
+
+def guest_id(settings: Settings, device_id: str) -> str:
+    """A stable guest id for a device; keyed with the secret so ids cannot be guessed from devices."""
+    digest = hmac.new(settings.token_secret.encode(), device_id.encode(), hashlib.sha256).hexdigest()
+    return f"G-{digest[:20]}"
+
+
+def _encode(settings: Settings, claims: dict[str, Any], ttl_s: int) -> str:
+    now = int(time.time())
+    payload = {**claims, "iat": now, "exp": now + ttl_s, "jti": uuid.uuid4().hex[:16]}
+    return jwt.encode(payload, settings.token_secret, algorithm=_ALGORITHM)
+
+
+def issue_tokens(settings: Settings, shopper_id: str, kind: Kind) -> dict[str, Any]:
+    """The answer of every /v1/auth route: access token, refresh token, shopper id, lifetime."""
+    return {
+        "token": _encode(settings, {"sub": shopper_id, "kind": kind}, settings.token_ttl_s),
+        "refresh_token": _encode(settings, {"sub": shopper_id, "kind": "refresh", "for": kind},
+                                 REFRESH_TTL_S),
+        "shopper_id": shopper_id,
+        "expires_in": settings.token_ttl_s,
+        "token_type": "Bearer",
+    }
+
+
+def _decode(settings: Settings, token: str) -> dict[str, Any]:
+    try:
+        claims: dict[str, Any] = jwt.decode(token, settings.token_secret, algorithms=[_ALGORITHM],
+                                            options={"require": ["sub", "exp", "kind"]})
+    except jwt.ExpiredSignatureError as exc:
+        raise ApiError(401, "unauthorized", ("Token scaduto.", "Token expired."),
+                       headers={"WWW-Authenticate": 'Bearer error="invalid_token"'}) from exc
+    except jwt.PyJWTError as exc:
+        raise ApiError(401, "unauthorized", ("Token non valido.", "Invalid token."),
+                       headers={"WWW-Authenticate": 'Bearer error="invalid_token"'}) from exc
+    return claims
+
+
+def verify_access(settings: Settings, token: str) -> Principal:
+    claims = _decode(settings, token)
+    if claims["kind"] not in ("shopper", "guest"):
+        raise ApiError(401, "unauthorized", ("Serve un token di accesso.", "An access token is needed."))
+    return Principal(str(claims["sub"]), claims["kind"])
+
+
+def verify_refresh(settings: Settings, token: str) -> Principal:
+    claims = _decode(settings, token)
+    if claims["kind"] != "refresh" or claims.get("for") not in ("shopper", "guest"):
+        raise ApiError(401, "unauthorized", ("Serve un refresh token.", "A refresh token is needed."))
+    return Principal(str(claims["sub"]), claims["for"])
+
+
+@dataclass
+class TokenBucket:
+    """Per-key token bucket: `capacity` requests at once, refilled at `per_s` tokens a second."""
+
+    capacity: float = 10.0
+    per_s: float = 10.0 / 60.0
+    max_keys: int = 50_000
+    _buckets: dict[str, tuple[float, float]] = field(default_factory=dict)
+
+    def take(self, key: str) -> float:
+        """0.0 when allowed; otherwise the seconds to wait before the next request is allowed."""
+        now = time.monotonic()
+        tokens, last = self._buckets.get(key, (self.capacity, now))
+        tokens = min(self.capacity, tokens + (now - last) * self.per_s)
+        if tokens < 1.0:
+            self._buckets[key] = (tokens, now)
+            return (1.0 - tokens) / self.per_s
+        if len(self._buckets) >= self.max_keys and key not in self._buckets:
+            # Memory stays bounded under a flood of addresses: forget the full (idle) buckets.
+            self._buckets = {k: v for k, v in self._buckets.items() if v[0] < self.capacity - 1}
+        self._buckets[key] = (tokens - 1.0, now)
+        return 0.0
