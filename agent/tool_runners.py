@@ -19,7 +19,7 @@ from agent.toolbox import (
     ToolOutcome,
     TurnFacts,
 )
-from tools.shapes import AlternativesCard, SearchFilters
+from tools.shapes import AlternativesCard, Layout, SearchFilters
 from tools.shop import Shop
 from tools.taxonomy import size_system_for
 
@@ -114,7 +114,7 @@ def outfit(shop: Shop, args: BaseModel, facts: TurnFacts) -> ToolOutcome:
         cheaper_than = Decimal(str(facts.last_outfit["total"]["amount"]))
     plan = assemble_outfit(
         shop, goal, facts.department, constraints, origin=facts.origin, season=facts.season,
-        language=facts.language, layout=facts.layout,  # type: ignore[arg-type] query_vectors=facts.query_vectors,
+        language=facts.language, layout=cast(Layout, facts.layout), query_vectors=facts.query_vectors,
         exclude_skus=exclude, prefer_cheaper_than=cheaper_than)
     data = _dump(plan)
     cards = [c for c in (data.get("card"), data.get("closest")) if c]
