@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import os
-import socket
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from support import install_network_guard
 
 # Nothing may be downloaded, and no real LLM endpoint may leak in from the developer's shell.
 os.environ["HF_HUB_OFFLINE"] = "1"
@@ -21,34 +21,7 @@ SEED = 7
 SEED_PRODUCTS = 1600
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 
-_real_connect = socket.socket.connect
-_real_connect_ex = socket.socket.connect_ex
-outbound_attempts: list[object] = []
-
-
-def _is_local(address: object) -> bool:
-    if isinstance(address, str | bytes):  # unix socket
-        return True
-    host = str(address[0]) if isinstance(address, tuple) else ""
-    return host in ("localhost", "::1") or host.startswith("127.")
-
-
-def _guarded_connect(self: socket.socket, address: object) -> None:
-    if not _is_local(address):
-        outbound_attempts.append(address)
-        raise OSError(f"test tried to reach the network: {address!r}")
-    _real_connect(self, address)  # type: ignore[arg-type]
-
-
-def _guarded_connect_ex(self: socket.socket, address: object) -> int:
-    if not _is_local(address):
-        outbound_attempts.append(address)
-        raise OSError(f"test tried to reach the network: {address!r}")
-    return _real_connect_ex(self, address)  # type: ignore[arg-type]
-
-
-socket.socket.connect = _guarded_connect  # type: ignore[method-assign]
-socket.socket.connect_ex = _guarded_connect_ex  # type: ignore[method-assign]
+install_network_guard()
 
 
 @pytest.fixture(scope="session")
@@ -74,9 +47,3 @@ def shop(data_dir: Path) -> Iterator[object]:
               progress=False)
     yield shop
 
-
-def skip_or_fail(reason: str) -> None:
-    """Outside CI a missing tool skips visibly; under CI=true it is a failure, never a silent pass."""
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"CI needs this: {reason}")
-    pytest.skip(reason)

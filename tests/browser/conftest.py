@@ -41,7 +41,7 @@ def live_store(shop: Any, data_dir: Path) -> Iterator[LiveStore]:
     from agent.settings import Settings
 
     if not Path(CHROMIUM).exists():
-        from conftest import skip_or_fail
+        from support import skip_or_fail
 
         skip_or_fail("Debian chromium is not installed (apt-get install -y chromium)")
     settings = Settings(data_dir=data_dir, api_key="browser-test-key",

@@ -29,7 +29,7 @@ NODE = shutil.which("node")
 @pytest.fixture(autouse=True)
 def _js_clients_installed() -> None:
     if NODE is None or not (HERE / "node_modules").is_dir():
-        from conftest import skip_or_fail
+        from support import skip_or_fail
 
         skip_or_fail("needs node and tests/contract/node_modules (make js-deps)")
 
