@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from support import outbound_attempts
 from langgraph.checkpoint.memory import InMemorySaver
 from openai_fake import (
     FakeOpenAI,
@@ -27,6 +26,7 @@ from openai_fake import (
     tool_calls,
 )
 from sqlalchemy import select
+from support import outbound_attempts
 
 from agent.assistant import Assistant
 from agent.compose import eur
