@@ -87,7 +87,7 @@ def outfit_lines(card: dict[str, Any], plan: dict[str, Any], language: str,
     elif budget and budget.get("max") is not None:
         lines.append(say(language, "over_budget", budget=eur(budget["max"], language), total=total,
                          gap=eur(card.get("over_budget_by") or 0, language)))
-        drop = plan.get("drop_suggestion") or None
+        drop = plan.get("drop_suggestion") or _drop_priciest(card)
         if drop and drop.get("slot"):
             new_total = Decimal(str(card["total"]["amount"])) - Decimal(str(drop.get("saves") or 0))
             gap = Decimal(str(drop.get("new_gap") or 0))
@@ -117,6 +117,16 @@ def outfit_lines(card: dict[str, Any], plan: dict[str, Any], language: str,
     return lines
 
 
+def _drop_priciest(card: dict[str, Any]) -> dict[str, Any] | None:
+    """When nothing fits: what leaving out the dearest piece would do (from the card's own prices)."""
+    gap = card.get("over_budget_by")
+    if not gap or len(card.get("items") or []) < 2:
+        return None
+    priciest = max(card["items"], key=lambda i: (Decimal(str(i["price"]["amount"])), i["sku"]))
+    saves = Decimal(str(priciest["price"]["amount"]))
+    return {"slot": priciest["slot"], "saves": saves, "new_gap": max(Decimal("0"), Decimal(str(gap)) - saves)}
+
+
 def _store_distance(card: dict[str, Any]) -> float | None:
     place = card.get("fulfilment")
     for item in card["items"]:
@@ -132,7 +142,7 @@ def alternatives_line(card: dict[str, Any], outfit: dict[str, Any] | None, langu
         return None
     replaced = {i["sku"]: i for i in (outfit or {}).get("items", [])}
     parts = []
-    for alt in items[:3]:
+    for alt in items[:2]:
         replaces = next((r["title"] for r in replaced.values() if r["slot"] == alt["slot"]), alt["slot"])
         parts.append(say(language, "alternative_item", title=alt["title"],
                          price=eur(alt["price"]["amount"], language), replaces=replaces))

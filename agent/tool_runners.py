@@ -134,7 +134,7 @@ def alternatives(shop: Shop, args: BaseModel, facts: TurnFacts) -> ToolOutcome:
                 size = item.get("size") or None
     card = _dump(find_budget_alternatives(
         shop, a.sku, size, place, max_price=Decimal(str(a.max_price)) if a.max_price else None,
-        department=facts.department))
+        department=facts.department, language=facts.language))
     status = str(card.pop("status", "ok")) if "status" in card else "ok"
     if status != "ok" or not card.get("items"):
         return ToolOutcome("not_found", {"status": "not_found"})
