@@ -69,12 +69,12 @@ def run_turn_benchmark(counts: list[int], turns: int, workdir: Path) -> list[dic
     from agent.assistant import Assistant
     from agent.events import TurnRequest
     from agent.settings import Settings
-    from evals.bench_search import bench_shop
+    from evals.bench_search import _build as bench_shop
 
     console = Console()
     rows = []
     for n in counts:
-        shop = bench_shop(workdir, n)
+        shop, _facts = bench_shop(n, workdir)
         settings = Settings(data_dir=shop.data_dir, database_url=None)
         # the default SQLite checkpointer, as `sarto serve` runs it
         assistant = Assistant.open(settings, shop)
