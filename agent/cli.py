@@ -317,6 +317,33 @@ def eval_command(
     raise typer.Exit(0 if run.passed else 1)
 
 
+@bench_app.command("serve")
+def bench_serve(
+    sizes: Annotated[str, typer.Option(help="catalog sizes, comma separated")] = "10000",
+    idle_turns: Annotated[int, typer.Option(min=3, max=2000, help="sequential turns with no load")] = 100,
+    levels: Annotated[str, typer.Option(help="concurrent shoppers per load step, comma separated")] = (
+        "25,50,100,150,200"),
+    window: Annotated[float, typer.Option(min=1, max=600, help="seconds each load step runs")] = 60.0,
+    interval: Annotated[float, typer.Option(min=0.5, max=120, help="seconds between a shopper's turns")
+                        ] = 10.0,
+    workdir: Annotated[
+        Path, typer.Option(help="where benchmark catalogs are built and reused")
+    ] = Path("data/bench"),
+) -> None:
+    """Time to first SSE event and first outfit card over HTTP; shoppers one worker sustains."""
+    from evals.bench_serve import run_serve_benchmark
+
+    try:
+        counts = [int(s) for s in sizes.split(",") if s.strip()]
+        steps = tuple(int(s) for s in levels.split(",") if s.strip())
+    except ValueError:
+        fail("--sizes and --levels must be comma-separated integers")
+    if not counts or not steps or min(counts) < 1 or min(steps) < 1 or max(steps) > 5000:
+        fail("--sizes must be positive and --levels between 1 and 5000")
+    run_serve_benchmark(counts, workdir=workdir, idle_turns=idle_turns, levels=steps, window_s=window,
+                        interval_s=interval)
+
+
 def main() -> None:
     app()
 

@@ -1,0 +1,187 @@
+"""The load client of `sarto bench serve`, run as its own process so it does not share the server's GIL.
+
+It reads a plan (shoppers, their browsing events and messages), gets each shopper a token with the
+retailer's API key, posts their browsing events, then either runs turns one after another (`idle`) or
+lets every shopper send one turn every `interval` seconds for a bounded window (`load`). For each turn
+it times the first SSE event, the first outfit card and the whole turn, over real HTTP on 127.0.0.1.
+It prints one JSON object on stdout. Only httpx and the standard library: nothing heavy to import.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import sys
+import time
+import uuid
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import httpx
+
+SETUP_CONCURRENCY = 8
+
+
+@dataclass
+class TurnTiming:
+    shopper: str
+    first_event_ms: float | None = None
+    first_outfit_ms: float | None = None
+    turn_ms: float | None = None
+    late_ms: float = 0.0  # how far behind its schedule the turn was sent (the previous one ran long)
+    error: str | None = None
+
+
+def server_cpu_s(pid: int) -> float:
+    """User + system CPU seconds of a process (all its threads), from /proc/<pid>/stat."""
+    with open(f"/proc/{pid}/stat") as fh:
+        fields = fh.read().rpartition(")")[2].split()
+    # after the command name: state is field 3, utime 14 and stime 15 (1-based) -> offsets 11 and 12
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def _setup_shopper(client: httpx.AsyncClient, api_key: str, shopper: dict[str, Any]) -> str:
+    r = await client.post("/v1/auth/shopper-token", json={"shopper_id": shopper["id"]},
+                          headers={"X-API-Key": api_key})
+    r.raise_for_status()
+    if shopper.get("events"):
+        e = await client.post(f"/v1/shoppers/{shopper['id']}/events", json={"events": shopper["events"]},
+                              headers={"X-API-Key": api_key})
+        e.raise_for_status()
+    return str(r.json()["token"])
+
+
+async def setup(client: httpx.AsyncClient, api_key: str, shoppers: list[dict[str, Any]]) -> list[str]:
+    gate = asyncio.Semaphore(SETUP_CONCURRENCY)
+
+    async def one(shopper: dict[str, Any]) -> str:
+        async with gate:
+            return await _setup_shopper(client, api_key, shopper)
+
+    return list(await asyncio.gather(*(one(s) for s in shoppers)))
+
+
+async def run_turn(client: httpx.AsyncClient, token: str, shopper_id: str, thread_id: str,
+                   message: str, timeout_s: float) -> TurnTiming:
+    """One AG-UI run over SSE; an HTTP error, a RUN_ERROR, a timeout or a cut stream is an error."""
+    timing = TurnTiming(shopper=shopper_id)
+    body = {"threadId": thread_id, "runId": f"run-{uuid.uuid4().hex[:20]}", "state": {}, "tools": [],
+            "context": [], "messages": [{"id": f"m-{uuid.uuid4().hex[:12]}", "role": "user",
+                                         "content": message}], "forwardedProps": {}}
+    headers = {"Authorization": f"Bearer {token}", "Accept": "text/event-stream"}
+    started = time.perf_counter()
+    try:
+        async with asyncio.timeout(timeout_s):
+            async with client.stream("POST", "/v1/agent/run", json=body, headers=headers) as r:
+                if r.status_code != 200:
+                    await r.aread()
+                    timing.error = f"http {r.status_code}"
+                    return timing
+                async for line in r.aiter_lines():
+                    if not line.startswith("data:"):
+                        continue
+                    elapsed = (time.perf_counter() - started) * 1000
+                    event = json.loads(line[5:])
+                    kind = event.get("type")
+                    if timing.first_event_ms is None:
+                        timing.first_event_ms = elapsed
+                    if (kind == "ACTIVITY_SNAPSHOT" and event.get("activityType") == "sarto.outfit"
+                            and timing.first_outfit_ms is None):
+                        timing.first_outfit_ms = elapsed
+                    if kind == "RUN_ERROR":
+                        timing.error = f"run error {event.get('code')}"
+                        return timing
+                    if kind == "RUN_FINISHED":
+                        timing.turn_ms = elapsed
+                        return timing
+                timing.error = "stream ended before RUN_FINISHED"
+    except TimeoutError:
+        timing.error = f"timeout after {timeout_s:.0f} s"
+    except httpx.HTTPError as exc:
+        timing.error = f"{type(exc).__name__}: {exc}"
+    return timing
+
+
+async def idle(client: httpx.AsyncClient, tokens: list[str], shoppers: list[dict[str, Any]],
+               timeout_s: float) -> list[TurnTiming]:
+    """One turn per shopper, strictly one after another: latency with nothing else running."""
+    out = []
+    for token, shopper in zip(tokens, shoppers, strict=True):
+        out.append(await run_turn(client, token, shopper["id"], f"t-{uuid.uuid4().hex[:16]}",
+                                  shopper["messages"][0], timeout_s))
+    return out
+
+
+async def load(client: httpx.AsyncClient, tokens: list[str], shoppers: list[dict[str, Any]],
+               window_s: float, interval_s: float, timeout_s: float, seed: int) -> list[TurnTiming]:
+    """Every shopper sends a turn every `interval_s` (jittered start) in its own thread (conversation),
+    waiting for each answer before the next, until `window_s` has passed."""
+    rnd = random.Random(seed)
+    t0 = time.perf_counter()
+
+    async def shopper_loop(token: str, shopper: dict[str, Any], offset: float) -> list[TurnTiming]:
+        thread_id = f"t-{uuid.uuid4().hex[:16]}"
+        timings, k = [], 0
+        while (due := offset + k * interval_s) < window_s:
+            wait = t0 + due - time.perf_counter()
+            if wait > 0:
+                await asyncio.sleep(wait)
+            late = max(0.0, -wait) * 1000
+            message = shopper["messages"][k % len(shopper["messages"])]
+            timing = await run_turn(client, token, shopper["id"], thread_id, message, timeout_s)
+            timing.late_ms = late
+            timings.append(timing)
+            k += 1
+        return timings
+
+    offsets = [rnd.uniform(0, interval_s) for _ in shoppers]
+    results = await asyncio.gather(*(shopper_loop(t, s, o)
+                                     for t, s, o in zip(tokens, shoppers, offsets, strict=True)))
+    return [t for per_shopper in results for t in per_shopper]
+
+
+async def main_async(args: argparse.Namespace) -> dict[str, Any]:
+    with open(args.plan) as fh:
+        shoppers: list[dict[str, Any]] = json.load(fh)["shoppers"]
+    limits = httpx.Limits(max_connections=None, max_keepalive_connections=None)
+    timeout = httpx.Timeout(args.timeout, connect=10.0)
+    async with httpx.AsyncClient(base_url=args.base, limits=limits, timeout=timeout) as client:
+        tokens = await setup(client, args.api_key, shoppers)
+        cpu0, client_cpu0, wall0 = server_cpu_s(args.server_pid), time.process_time(), time.perf_counter()
+        if args.mode == "idle":
+            timings = await idle(client, tokens, shoppers, args.timeout)
+        else:
+            timings = await load(client, tokens, shoppers, args.window, args.interval, args.timeout,
+                                 args.seed)
+        elapsed = time.perf_counter() - wall0
+        cpu = server_cpu_s(args.server_pid) - cpu0
+    return {"mode": args.mode, "shoppers": len(shoppers), "elapsed_s": elapsed, "server_cpu_s": cpu,
+            "client_cpu_s": time.process_time() - client_cpu0, "turns": [asdict(t) for t in timings]}
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__)
+    p.add_argument("--base", required=True, help="http://127.0.0.1:PORT")
+    p.add_argument("--api-key", required=True)
+    p.add_argument("--plan", required=True, help="JSON file: {shoppers: [{id, events, messages}]}")
+    p.add_argument("--mode", choices=("idle", "load"), required=True)
+    p.add_argument("--server-pid", type=int, required=True, help="whose CPU time to read")
+    p.add_argument("--window", type=float, default=60.0, help="load: seconds during which turns start")
+    p.add_argument("--interval", type=float, default=10.0, help="load: seconds between a shopper's turns")
+    p.add_argument("--timeout", type=float, default=30.0, help="seconds before a turn counts as failed")
+    p.add_argument("--seed", type=int, default=0)
+    return p.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    if not args.base.startswith(("http://127.0.0.1:", "http://localhost:")):
+        sys.exit("error: the load client only talks to 127.0.0.1")
+    json.dump(asyncio.run(main_async(args)), sys.stdout)
+
+
+if __name__ == "__main__":
+    main()

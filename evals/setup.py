@@ -1,0 +1,142 @@
+"""Puts a case's world in the commerce store: a fresh shopper with the case's attributes, their
+browsing events and past purchases, with products picked by attributes from whatever catalog is loaded."""
+
+from __future__ import annotations
+
+import logging
+import zlib
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+from sqlalchemy import Engine, delete, select
+
+from evals.cases import EvalCase, ProductPick
+from tools.database import session_scope
+from tools.models import Event, Order, OrderLine, Product, Reservation, Shopper, Thread, Variant
+
+log = logging.getLogger(__name__)
+_Candidate = tuple[str, int, list[str], list[str], Decimal]  # sku, formality, colours, occasions, price
+EVAL_NOW = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)  # the seed's REFERENCE_NOW; every case runs at it
+
+
+def reference_now() -> datetime:
+    try:
+        from catalog_seed.load import REFERENCE_NOW
+    except ImportError:
+        return EVAL_NOW
+    return REFERENCE_NOW
+
+
+def shopper_id_for(case: EvalCase) -> str:
+    return f"EV-{case.id}"
+
+
+def _stable(text: str) -> int:
+    return zlib.crc32(text.encode())  # not hash(): PYTHONHASHSEED varies between runs
+
+
+class ProductPicker:
+    """Deterministic choice of a real product (and variant) matching a pick."""
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+        self._pool: dict[tuple[str, str], list[_Candidate]] = {}
+
+    def _candidates(self, department: str, category: str) -> list[_Candidate]:
+        key = (department, category)
+        if key not in self._pool:
+            with session_scope(self.engine) as s:
+                rows = s.execute(select(Product.sku, Product.formality, Product.colours, Product.occasions,
+                                        Product.price)
+                                 .where(Product.department == department, Product.category == category)
+                                 .order_by(Product.sku)).all()
+            self._pool[key] = [(r[0], r[1], list(r[2] or []), list(r[3] or []), Decimal(r[4])) for r in rows]
+        return self._pool[key]
+
+    def pick(self, pick: ProductPick, salt: str) -> tuple[str, Decimal] | None:
+        pool = self._candidates(pick.department, pick.category)
+        narrowed = [p for p in pool
+                    if (pick.colour is None or pick.colour in p[2])
+                    and (pick.formality_min is None or p[1] >= pick.formality_min)
+                    and (pick.formality_max is None or p[1] <= pick.formality_max)
+                    and (pick.occasion is None or pick.occasion in p[3])]
+        chosen = narrowed or pool
+        if not chosen:
+            return None
+        sku, _f, _c, _o, price = chosen[_stable(salt) % len(chosen)]
+        return sku, price
+
+    def pick_in_size(self, pick: ProductPick, size: str | None, salt: str) -> tuple[str, Decimal, str] | None:
+        """A product and its variant in the size bought (the first product, in a stable order, that
+        comes in it); without a size, the middle of the run."""
+        first = self.pick(pick, salt)
+        if first is None:
+            return None
+        everything = self._candidates(pick.department, pick.category)
+        pool = [first[0]] + [p[0] for p in everything if p[0] != first[0]]
+        prices = {p[0]: p[4] for p in everything}
+        for sku in pool[:50]:
+            variant_id = self._variant(sku, size)
+            if variant_id is not None:
+                return sku, prices[sku], variant_id
+        return None
+
+    def _variant(self, sku: str, size: str | None) -> str | None:
+        with session_scope(self.engine) as s:
+            rows = s.execute(select(Variant.id, Variant.size).join(Product, Product.id == Variant.product_id)
+                             .where(Product.sku == sku).order_by(Variant.id)).all()
+        if size is None:
+            return str(rows[len(rows) // 2][0]) if rows else None
+        return next((str(v) for v, label in rows if label == size), None)
+
+
+def reset_shopper(engine: Engine, shopper_id: str) -> None:
+    """Remove an earlier run's copy of the case shopper and everything hanging off it."""
+    with session_scope(engine) as s:
+        order_ids = list(s.scalars(select(Order.id).where(Order.shopper_id == shopper_id)))
+        if order_ids:
+            s.execute(delete(OrderLine).where(OrderLine.order_id.in_(order_ids)))
+            s.execute(delete(Order).where(Order.id.in_(order_ids)))
+        for reservation in s.scalars(select(Reservation).where(Reservation.shopper_id == shopper_id)):
+            s.delete(reservation)
+        s.execute(delete(Event).where(Event.shopper_id == shopper_id))
+        s.execute(delete(Thread).where(Thread.shopper_id == shopper_id))
+        s.execute(delete(Shopper).where(Shopper.id == shopper_id))
+
+
+def prepare_case(engine: Engine, case: EvalCase, picker: ProductPicker, now: datetime) -> str:
+    """Create the case's shopper, events and history; returns the shopper id."""
+    shopper_id = shopper_id_for(case)
+    reset_shopper(engine, shopper_id)
+    spec = case.shopper
+    loyal = spec.kind == "loyal"
+    with session_scope(engine) as s:
+        s.add(Shopper(
+            id=shopper_id, email=spec.email, name=spec.name,
+            loyalty_id=f"EVL{_stable(case.id):010d}" if loyal else None, tier=spec.tier,
+            consent_personalisation=spec.consent, consent_marketing=False, language=spec.language,
+            city=spec.city, department=spec.department, known_sizes=dict(spec.known_sizes),
+            is_guest=not loyal, created_at=now - timedelta(days=500 if loyal else 1)))
+        s.flush()
+        for n, ev in enumerate(case.events):
+            sku = None
+            if ev.pick is not None:
+                picked = picker.pick(ev.pick, f"{case.id}/event/{n}")
+                if picked is None:
+                    log.warning("case %s: no product for %s", case.id, ev.pick)
+                    continue
+                sku = picked[0]
+            s.add(Event(shopper_id=shopper_id, type=ev.type, sku=sku, text=ev.text,
+                        at=now - timedelta(days=ev.days_ago), channel="web"))
+        for n, past in enumerate(case.shopper.history):
+            bought = picker.pick_in_size(past.pick, past.size, f"{case.id}/history/{n}")
+            if bought is None:
+                log.warning("case %s: no product in size %s for %s", case.id, past.size, past.pick)
+                continue
+            sku, price, variant_id = bought
+            order = Order(id=f"EVO-{case.id}-{n}"[:40], shopper_id=shopper_id, channel=past.channel,
+                          store_code=past.store_code if past.channel == "store" else None,
+                          placed_at=now - timedelta(days=past.days_ago), total=price)
+            order.lines.append(OrderLine(variant_id=variant_id, sku=sku, quantity=1, unit_price=price))
+            s.add(order)
+    return shopper_id
