@@ -50,8 +50,9 @@ def compose_answer(state: dict[str, Any], language: str) -> tuple[list[str], str
         else:
             lines.append(say(language, "products_none"))
 
+    # With the goal unknown the turn always ends on one question, even after showing products.
     question = None
-    if not lines:
+    if not lines or ((state.get("goal") or {}).get("label", "unknown") == "unknown" and intent != "reserve"):
         question = c.question_for(state, language)
         if question:
             lines.append(question)

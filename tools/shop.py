@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,13 +21,18 @@ class Shop:
     data_dir: Path
     chroma_url: str | None = None
     _index: CatalogIndex | None = field(default=None, repr=False)
+    _index_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def index(self) -> CatalogIndex:
-        """The vector index, loaded on first use (it pulls in the embedding model)."""
-        if self._index is None:
-            from tools.index import CatalogIndex
+        """The vector index, loaded on first use (it pulls in the embedding model).
 
-            self._index = CatalogIndex.open(self)
+        Concurrent first requests would otherwise open Chroma twice at once, which fails."""
+        if self._index is None:
+            with self._index_lock:
+                if self._index is None:
+                    from tools.index import CatalogIndex
+
+                    self._index = CatalogIndex.open(self)
         return self._index
 
 
