@@ -4,10 +4,11 @@ exclusions and "only the shoes". A follow-up changes only what it says; the rest
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Mapping
 
-from agent.understanding_budget import read_budget
+from agent.understanding_budget import read_budget, read_budget_scope
 from agent.understanding_sizes import read_sizes
 from agent.understanding_words import (
     CITY_NAMES,
@@ -72,6 +73,16 @@ def _term_at(words: list[str], i: int) -> tuple[str, str, int] | None:
     return None
 
 
+def _phrase_at(words: list[str], i: int) -> tuple[str, str, int] | None:
+    """The longest shop phrase of any kind at word i: (kind, key, words used)."""
+    for n in range(min(4, len(words) - i), 0, -1):
+        phrase = " ".join(words[i:i + n])
+        found = match_terms(phrase)
+        if found.phrases and found.phrases[0][2] == phrase:
+            return found.phrases[0][0], found.phrases[0][1], n
+    return None
+
+
 def _negated_terms(words: list[str]) -> tuple[list[str], set[int]]:
     """Keys the shopper excludes ('no black', 'senza cravatta', 'no wool') and the word positions used."""
     excluded: list[str] = []
@@ -98,9 +109,32 @@ def _negated_terms(words: list[str]) -> tuple[list[str], set[int]]:
     return excluded, used
 
 
+# A shade and the family it belongs to: "grigio antracite" is charcoal, not also grey.
+_SHADE_FAMILY = {"charcoal": "grey", "navy": "blue", "light_blue": "blue", "olive": "green",
+                 "burgundy": "red", "camel": "brown", "cream": "white"}
+
+
 def _colours(words: list[str], skip: set[int]) -> list[str]:
-    kept = " ".join(w for k, w in enumerate(words) if k not in skip)
-    return match_terms(kept).colours
+    kept = [w for k, w in enumerate(words) if k not in skip]
+    said: list[tuple[int, str, int]] = []  # (position, colour, words used)
+    i = 0
+    while i < len(kept):
+        term = _phrase_at(kept, i)  # any kind: "black tie" is a dress code, not a colour
+        if term is not None and term[0] == "colour":
+            said.append((i, term[1], term[2]))
+        i += term[2] if term is not None else 1
+    dropped = set()
+    for (i, first, n), (j, second, _) in itertools.pairwise(said):
+        if j == i + n:  # side by side: the shade names the colour, the family only qualifies it
+            if _SHADE_FAMILY.get(second) == first:
+                dropped.add(i)
+            elif _SHADE_FAMILY.get(first) == second:
+                dropped.add(j)
+    colours: list[str] = []
+    for i, colour, _ in said:
+        if i not in dropped and colour not in colours:
+            colours.append(colour)
+    return colours
 
 
 def _only_slots(words: list[str]) -> list[str] | None:
@@ -196,6 +230,8 @@ def extract_constraints(message: str, previous: Constraints | None = None,
     reading = read_budget(message)
     if reading is not None:
         budget = Budget(max=reading.max, min=reading.min, scope=reading.scope, source="message")
+    elif budget is not None and (scope := read_budget_scope(message)) and scope != budget.scope:
+        budget = budget.model_copy(update={"scope": scope, "source": "message"})
 
     sizes = dict(base.sizes)
     size_sources: dict[str, Source] = {k: _carried(v) for k, v in base.size_sources.items()}

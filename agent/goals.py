@@ -72,6 +72,7 @@ MIN_MASS = 0.5  # decayed weight behind the leading goal
 MIN_SHARE = 0.3  # the leading goal's share of all goal evidence
 MAX_RUNNER_UP_RATIO = 0.65  # the second goal may not be this close to the first
 UNKNOWN_MAX_CONFIDENCE = 0.35
+CLEAR_DEPARTMENT_SHARE = 0.6  # browsing overrides the profile's department only with this share
 EVIDENCE_SHOWN = 5
 
 # Product occasions (tools.taxonomy.OCCASIONS) -> goals they serve.
@@ -194,7 +195,13 @@ def _department(message_departments: Sequence[str], previous: Goal | None,
     if previous is not None and previous.department:
         return previous.department
     if browsed:
-        return max(browsed.items(), key=lambda kv: kv[1])[0]
+        leader, mass = max(browsed.items(), key=lambda kv: kv[1])
+        # Browsing scattered over departments (a hat here, a kids' swimsuit there) says less than
+        # the department the shopper shops in; a clear majority still wins.
+        if profile_department and leader != profile_department and \
+                mass < CLEAR_DEPARTMENT_SHARE * sum(browsed.values()):
+            return profile_department
+        return leader
     return profile_department
 
 

@@ -1,35 +1,54 @@
 """Sizes in shopper messages, per size system: "taglia 52" (IT), "porto la M" (INT), "scarpe 43" (EU),
-"per un bimbo di 8 anni" (AGE). A size inside a question ("available in size 6?", "c'è la 44?")
-is something asked about, never the size the shopper chose.
+"per un bimbo di 8 anni" (AGE).
+
+A number is read by the nearest thing that says what it sizes: the garment right after it ("a 38
+dress", "il 42 di scarpe"), else the garment right before it ("scarpe da corsa 44", "boots 43"), else
+a size word ("taglia 52", "numero 43", "IT 44"), else the size it is paired with ("taglia S e 38": the
+number after a clothes size is the shoe size). Real sizes outside the shop's runs (IT 62, EU 47) are
+kept so the agent can say it has nothing in them.
+
+The question rule: a size in a question ("available in size 6?", "c'è la 44?", "ce l'avete in M?") is
+something asked about a piece already shown, not the shopper's size. It IS the shopper's size when
+the question asks for a kind of garment in it ("avete scarpe da corsa 44?", "do you have a raincoat
+in L?") or the message says the shopper needs it for themselves ("c'è il 44 di scarpe eleganti? mi
+serve per un colloquio"), unless the question points at a shown piece ("it", "the jacket", "questa").
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-from tools.lexicon import normalise
-from tools.taxonomy import SIZE_RUNS
+from tools.lexicon import match_terms, normalise
+from tools.taxonomy import CATEGORIES, SIZE_RUNS
 
 _CLAUSE = re.compile(r"([^.;!?,\n]*)([.;!?,\n]*)")
-_SHOE_WORDS = frozenset({"scarpe", "scarpa", "shoes", "shoe", "numero", "calzo", "calzature", "sneakers",
-                         "stivali", "boots", "eu", "piede", "footwear", "sandali", "mocassini", "calzata",
-                         "derby", "trainers", "heels", "decollete", "nr", "n"})
-_CLOTHING_WORDS = frozenset({"taglia", "size", "misura", "it", "la", "nella", "tg", "sz", "una", "porto"})
+# Words that make the next (or a close) number a shoe size.
+_SHOE_CUES = frozenset({"numero", "calzo", "eu", "piede", "nr", "n", "european"})
+# Shoe words the catalog's category names do not cover.
+_SHOE_WORDS = frozenset({"scarpe", "scarpa", "shoes", "shoe", "calzature", "footwear", "scarponi",
+                         "scarponcino", "stivale", "stivaletto", "trainers", "heels", "pumps",
+                         "decollete", "mocassini", "sneakers", "sandali", "boots", "derby"})
+# Clothing words the catalog's category names do not cover (all sized IT when a number follows).
+_CLOTHES_WORDS = frozenset({"giacca", "jacket", "giacche", "pantalone", "abito", "completo", "cappotto",
+                            "gonna", "vestito", "maglia", "top", "felpa", "giubbotto"})
+_CLOTHING_CUES = frozenset({"taglia", "size", "misura", "it", "la", "nella", "tg", "sz", "una", "porto"})
+_ITALIAN_AFTER = frozenset({"italian", "italiana", "italiano", "it", "ita"})
 _LETTERS = {"xs": "XS", "s": "S", "m": "M", "l": "L", "xl": "XL", "xxl": "XXL", "xxxl": "XXL"}
 _LETTER_WORDS = {"small": "S", "medium": "M", "large": "L", "extra small": "XS", "extra large": "XL",
                  "x large": "XL", "x small": "XS", "xx large": "XXL"}
 _ITALIAN_LETTER_WORDS = {"piccola": "S", "media": "M", "grande": "L"}
 _LETTER_CONTEXT = ("i m a", "im a", "i am a", "i m", "i am", "size", "taglia", "wear a", "wear an", "wear",
-                   "in a", "in", "la", "una", "porto la", "porto una",
-                   # a garment sized in letters right before it: "camicia L", "shirt M"
-                   "camicia", "camicie", "shirt", "shirts", "maglia", "maglione", "maglietta", "polo",
-                   "t shirt", "tshirt", "top", "felpa", "jumper", "sweater", "blusa", "blouse",
-                   "costume", "giubbotto", "piumino", "impermeabile")
+                   "in a", "in", "la", "una", "porto la", "porto una")
 # A lone "s", "m" or "l" is a size only when nothing wordy follows ("la m" yes, "in l altro" no).
 _LETTER_FOLLOWERS = frozenset({"per", "e", "and", "or", "o", "please", "grazie", "size", "taglia", "di", "da",
                                "for", "the", "thanks", "thank", "se", "if", "in", "as", "anche", "too"})
+_AND = frozenset({"e", "and", "ed", "&"})
 _AGE_WORDS = frozenset({"anni", "anno", "years", "year", "yo", "yrs", "mesi"})
+# "my son (he's 10)", "she is 8", "compie 8 anni", "turns 6": an age without the word "years".
+_AGE_BEFORE = (("he", "s"), ("she", "s"), ("he", "is"), ("she", "is"), ("aged",), ("turns",), ("turning",),
+               ("compie",), ("age",), ("eta",))
 _KIDS_WORDS = frozenset({"bimbo", "bimba", "bimbi", "bambino", "bambina", "bambini", "figlio", "figlia",
                          "son", "daughter", "kid", "kids", "child", "boy", "girl", "nipote", "nipotino",
                          "nipotina", "toddler", "children"})
@@ -40,17 +59,42 @@ _AVAILABILITY = re.compile(
 _DECLARATIVE = re.compile(
     r"\b(?:porto|indosso|calzo|i wear|i m a|im a|i am a|my size|mia taglia|sono una|sono un|prendo|voglio la|"
     r"in my size|nella mia taglia|vesto|size is)\b")
+# The shopper needs it for themselves: a size they ask about is then their own.
+_OWN_NEED = re.compile(
+    r"\b(?:mi serve|mi servono|mi servirebbe|ho bisogno|i need|i ll need|i m looking for|im looking for|"
+    r"i am looking for|sto cercando|cerco|for my|per il mio|per la mia|per un mio|per una mia)\b")
+# ... unless the question points at a piece already shown.
+_SHOWN = re.compile(r"\b(?:it|them|this|that|these|those|questo|questa|questi|queste|quello|quella|"
+                    r"ce l|ce lo|ce la|ce li|ce le|lo avete|la avete|l avete)\b")
+_DEFINITE = frozenset({"the", "il", "lo", "la", "i", "gli", "le", "l", "this", "that", "these", "those",
+                       "questa", "questo", "queste", "questi", "quella", "quello", "your", "vostra",
+                       "vostro"})
 _NOT_SIZE_NOUNS = frozenset({"colori", "colours", "colors", "pezzi", "pieces", "giorni", "days", "negozi",
-                             "stores", "camicie", "shirts", "euro", "eur", "minuti", "minutes"})
-
+                             "stores", "camicie", "shirts", "euro", "eur", "minuti", "minutes", "paia",
+                             "pairs", "volte", "times", "km", "cm", "kg", "percent", "per"})
 _ASKED_BEFORE = frozenset({"size", "taglia", "la", "nella", "in", "numero", "il", "nel", "misura", "eu",
                            "it"})
+_SKIP_AFTER = frozenset({"di", "of", "in", "for"})
+_SKIP_BEFORE = frozenset({"in", "size", "taglia", "numero", "misura", "tg", "nella", "nel", "nr", "n"})
+# Real sizes the shop may not stock: kept so the answer can say so, instead of dropped.
+_REAL_SIZES: dict[str, dict[str, range]] = {
+    "IT": {"menswear": range(44, 68, 2), "womenswear": range(36, 58, 2)},
+    "EU": {"menswear": range(36, 51), "womenswear": range(33, 45), "kids": range(16, 41)},
+}
 
 
 @dataclass
 class SizeReading:
     chosen: dict[str, str] = field(default_factory=dict)  # size system -> label
     asked: list[str] = field(default_factory=list)  # labels the shopper asked about
+
+
+@dataclass(frozen=True)
+class _Found:
+    system: str
+    label: str
+    used: int = 1
+    garment_before: int | None = None  # where the garment it sizes starts, when that comes first
 
 
 def _valid(system: str, label: str, department: str | None) -> bool:
@@ -60,10 +104,165 @@ def _valid(system: str, label: str, department: str | None) -> bool:
     return any(label in run for run in runs.values())
 
 
+def _real(system: str, label: str, department: str | None) -> bool:
+    """In the shop's run, or a size that exists in the trade for that department."""
+    if _valid(system, label, department):
+        return True
+    ranges = _REAL_SIZES.get(system)
+    if ranges is None or not label.isdigit():
+        return False
+    if department:
+        return department in ranges and int(label) in ranges[department]
+    return any(int(label) in r for r in ranges.values())
+
+
 def _age_size(age: int) -> str | None:
     for label in SIZE_RUNS["AGE"]["kids"]:
         if int(label[:-1]) >= age:
             return label
+    return None
+
+
+@lru_cache(maxsize=1)
+def _garments() -> dict[str, str]:
+    """Garment phrase -> what a number after or before it is: EU for shoes, IT for clothes."""
+    table: dict[str, str] = {}
+    for key, cat in CATEGORIES.items():
+        if cat.size_system in ("IT", "INT", "EU"):
+            for word in (cat.it, cat.en, *cat.synonyms, key.replace("_", " ")):
+                table.setdefault(normalise(word), "EU" if cat.size_system == "EU" else "IT")
+    table.update({w: "EU" for w in _SHOE_WORDS})
+    table.update({w: "IT" for w in _CLOTHES_WORDS})
+    table.pop("running", None)  # "running" alone is the sport, not the shoes
+    return table
+
+
+def _garment_at(words: list[str], start: int) -> tuple[str, int] | None:
+    """The garment phrase starting at `start`: (system, words used), longest first."""
+    table = _garments()
+    for n in range(min(4, len(words) - start), 0, -1):
+        phrase = " ".join(words[start:start + n])
+        system = table.get(phrase) or (table.get(phrase[:-1]) if n == 1 and phrase.endswith("s") else None)
+        if system:
+            return system, n
+    return None
+
+
+def _garment_ending(words: list[str], end: int) -> tuple[str, int] | None:
+    """The garment phrase ending at `end` (inclusive): (system, start)."""
+    for n in range(min(4, end + 1), 0, -1):
+        found = _garment_at(words[end - n + 1:end + 1], 0)
+        if found is not None and found[1] == n:
+            return found[0], end - n + 1
+    return None
+
+
+def _is_colour(word: str) -> bool:
+    return bool(match_terms(word).colours)
+
+
+def _garment_before(words: list[str], j: int) -> tuple[str, int] | None:
+    """A garment right before position j, over at most two size words or colours ('boots neri 43')."""
+    k, skipped = j - 1, 0
+    while k >= 0:
+        found = _garment_ending(words, k)
+        if found is not None:
+            return found
+        if skipped >= 2 or not (words[k] in _SKIP_BEFORE or _is_colour(words[k])):
+            return None
+        k, skipped = k - 1, skipped + 1
+    return None
+
+
+def _garment_after(words: list[str], j: int) -> str | None:
+    """The system of a garment right after j ('38 dress', '42 di scarpe', '40 italian size')."""
+    k = j + 1
+    if k < len(words) and words[k] in _SKIP_AFTER:
+        k += 1
+    if k >= len(words):
+        return None
+    if words[k] in _ITALIAN_AFTER:  # "40 (italian size)", "42 in italian sizing"
+        return "IT"
+    found = _garment_at(words, k)
+    if found is None:
+        return None
+    after = k + found[1]
+    if after < len(words) and words[after].isdigit():  # "scarpe 43 giacca 50": the 50 is the jacket's
+        return None
+    return found[0]
+
+
+def _age_before(words: list[str], j: int) -> bool:
+    return any(tuple(words[max(0, j - len(cue)):j]) == cue for cue in _AGE_BEFORE)
+
+
+def _read_number(words: list[str], j: int, department: str | None, kids_context: bool,
+                 paired_with_clothes: bool, shoes_only: bool) -> _Found | None:
+    value = int(words[j])
+    before = words[max(0, j - 3):j]
+    prev = before[-1] if before else ""
+    after = words[j + 1:j + 3]
+    nxt = after[0] if after else ""
+    if nxt in _NOT_SIZE_NOUNS:
+        return None
+    if nxt in _AGE_WORDS or prev in ("age", "eta") or (kids_context and _age_before(words, j)):
+        ago = len(after) > 1 and after[1] in ("fa", "ago")
+        if not ago and 0 < value <= 14 and (kids_context or prev in ("di", "of", "age", "eta")
+                                             or (len(after) > 1 and after[1] == "old")):
+            label = _age_size(value)
+            return _Found("AGE", label) if label else None
+        return None
+    label = str(value)
+    garment_before = _garment_before(words, j)
+    system = _garment_after(words, j)
+    start = None
+    if system is None and garment_before is not None:
+        system, start = garment_before
+    if system is None:
+        if _SHOE_CUES & set(before[-2:]) or prev in ("il", "nel"):
+            system = "EU"
+        elif _CLOTHING_CUES & set(before[-2:]) or " ".join(before).endswith(("i m a", "im a", "i am a")):
+            # "just the shoes, size 42": when shoes are all the message names, a size is theirs
+            system = "EU" if shoes_only and _real("EU", label, department) else "IT"
+        elif paired_with_clothes and prev in _AND:
+            system = "EU"
+    if system == "EU" and _real("EU", label, department):
+        return _Found("EU", label, garment_before=start)
+    if system == "IT":
+        if _real("IT", label, department):
+            return _Found("IT", label, garment_before=start)
+        if prev == "size" and _real("EU", label, department):  # "size 43": no suit comes in 43
+            return _Found("EU", label)
+    return None
+
+
+def _ends_with(context: str, endings: tuple[str, ...]) -> bool:
+    return any(context == e or context.endswith(" " + e) for e in endings)
+
+
+def _read_letter(words: list[str], j: int) -> _Found | None:
+    """An international size at j and how many words it takes."""
+    two = " ".join(words[j:j + 2])
+    context = " ".join(words[max(0, j - 3):j])
+    garment = _garment_before(words, j)
+    start = garment[1] if garment else None
+    sized = _ends_with(context, _LETTER_CONTEXT) or garment is not None
+    if two in _LETTER_WORDS and sized:
+        return _Found("INT", _LETTER_WORDS[two], 2, start)
+    word = words[j]
+    nxt = words[j + 1] if j + 1 < len(words) else None
+    if word in _LETTER_WORDS and sized:
+        return _Found("INT", _LETTER_WORDS[word], 1, start)
+    if word in _ITALIAN_LETTER_WORDS and _ends_with(context, ("taglia",)):
+        return _Found("INT", _ITALIAN_LETTER_WORDS[word], 1)
+    if word in ("xs", "xl", "xxl", "xxxl"):
+        return _Found("INT", _LETTERS[word], 1, start)
+    if word in ("s", "m", "l"):
+        # "M and 42", "taglia S e 38": a letter paired with a shoe number
+        paired = nxt in _AND and j + 2 < len(words) and words[j + 2].isdigit()
+        if paired or (sized and (_ends_with(context, ("size", "taglia")) or nxt is None
+                                 or nxt in _LETTER_FOLLOWERS or not nxt.isalpha())):
+            return _Found("INT", _LETTERS[word], 1, start)
     return None
 
 
@@ -77,59 +276,26 @@ def _clauses(text: str) -> list[tuple[list[str], bool]]:
     return out
 
 
-def _read_number(words: list[str], j: int, department: str | None,
-                 kids_context: bool) -> tuple[str, str] | None:
-    value = int(words[j])
-    before = words[max(0, j - 3):j]
-    prev = before[-1] if before else ""
-    after = words[j + 1:j + 3]
-    nxt = after[0] if after else ""
-    if nxt in _NOT_SIZE_NOUNS:
-        return None
-    if nxt in _AGE_WORDS or prev in ("age", "eta"):
-        ago = len(after) > 1 and after[1] in ("fa", "ago")
-        if not ago and 0 < value <= 14 and (kids_context or prev in ("di", "of", "age", "eta")
-                                             or (len(after) > 1 and after[1] == "old")):
-            label = _age_size(value)
-            return ("AGE", label) if label else None
-        return None
-    label = str(value)
-    shoe_before = bool(_SHOE_WORDS & set(before))
-    shoe = shoe_before or nxt in _SHOE_WORDS or prev in ("il", "nel") or (
-        nxt == "di" and len(after) > 1 and after[1] in ("scarpe", "piede"))
-    if shoe and _valid("EU", label, department):
-        return "EU", label
-    if not shoe_before and _CLOTHING_WORDS & set(before[-2:]):
-        if _valid("IT", label, department):
-            return "IT", label
-        if prev == "size" and _valid("EU", label, department):  # "size 43": no suit comes in 43
-            return "EU", label
-    return None
+def _own_in_question(words: list[str], found: _Found, own_need: bool) -> bool:
+    """A size in a question that is still the shopper's own (see the module doc)."""
+    joined = " ".join(words)
+    if found.garment_before is not None:
+        k = found.garment_before
+        if not (k > 0 and words[k - 1] in _DEFINITE):
+            return True
+    return own_need and not _SHOWN.search(joined)
 
 
-def _ends_with(context: str, endings: tuple[str, ...]) -> bool:
-    return any(context == e or context.endswith(" " + e) for e in endings)
-
-
-def _read_letter(words: list[str], j: int) -> tuple[str, int] | None:
-    """An international size at j and how many words it takes."""
-    two = " ".join(words[j:j + 2])
-    context = " ".join(words[max(0, j - 3):j])
-    if two in _LETTER_WORDS and _ends_with(context, _LETTER_CONTEXT):
-        return _LETTER_WORDS[two], 2
-    word = words[j]
-    if word in _LETTER_WORDS and _ends_with(context, _LETTER_CONTEXT):
-        return _LETTER_WORDS[word], 1
-    if word in _ITALIAN_LETTER_WORDS and _ends_with(context, ("taglia",)):
-        return _ITALIAN_LETTER_WORDS[word], 1
-    if word in ("xs", "xl", "xxl", "xxxl"):
-        return _LETTERS[word], 1
-    if word in ("s", "m", "l") and _ends_with(context, _LETTER_CONTEXT):
-        nxt = words[j + 1] if j + 1 < len(words) else None
-        if _ends_with(context, ("size", "taglia")) or nxt is None or nxt in _LETTER_FOLLOWERS \
-                or not nxt.isalpha():
-            return _LETTERS[word], 1
-    return None
+def _named_systems(words: list[str]) -> set[str]:
+    """The size systems of the garments a message names ('just the shoes' -> {'EU'})."""
+    systems: set[str] = set()
+    i = 0
+    while i < len(words):
+        found = _garment_at(words, i)
+        if found is not None:
+            systems.add(found[0])
+        i += found[1] if found is not None else 1
+    return systems
 
 
 def read_sizes(message: str, department: str | None = None) -> SizeReading:
@@ -137,28 +303,33 @@ def read_sizes(message: str, department: str | None = None) -> SizeReading:
     reading = SizeReading()
     whole = normalise(message).split()
     kids_context = department == "kids" or bool(_KIDS_WORDS & set(whole))
+    own_need = bool(_OWN_NEED.search(" ".join(whole)))
+    # one number and only shoes named: the number is the shoe size ("taglia 50 e scarpe 43" is not)
+    shoes_only = _named_systems(whole) == {"EU"} and sum(w.isdigit() for w in whole) == 1
     for words, question in _clauses(message):
         joined = " ".join(words)
         asking = (question or bool(_AVAILABILITY.search(joined))) and not _DECLARATIVE.search(joined)
+        clothes_before = False  # a clothes size just read: a bare number after it is the shoe size
         j = 0
         while j < len(words):
-            word, found, used = words[j], None, 1
+            word, found = words[j], None
             if word.isdigit() and len(word) <= 3:
-                found = _read_number(words, j, department, kids_context)
+                found = _read_number(words, j, department, kids_context, clothes_before, shoes_only)
                 nxt = words[j + 1] if j + 1 < len(words) else ""
                 if found is None and asking and j > 0 and words[j - 1] in _ASKED_BEFORE \
                         and nxt not in _NOT_SIZE_NOUNS:
                     reading.asked.append(word)
             elif re.fullmatch(r"\d{1,2}a", word) and _valid("AGE", word.upper(), None):
-                found = ("AGE", word.upper())
+                found = _Found("AGE", word.upper())
             else:
-                letter = _read_letter(words, j)
-                if letter is not None:
-                    found, used = ("INT", letter[0]), letter[1]
+                found = _read_letter(words, j)
             if found is not None:
-                if asking:
-                    reading.asked.append(found[1])
+                if asking and not _own_in_question(words, found, own_need):
+                    reading.asked.append(found.label)
                 else:
-                    reading.chosen[found[0]] = found[1]
-            j += used
+                    reading.chosen[found.system] = found.label
+                clothes_before = found.system in ("INT", "IT")
+            elif word not in _AND:
+                clothes_before = False
+            j += found.used if found is not None else 1
     return reading

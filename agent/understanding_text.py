@@ -16,6 +16,7 @@ from agent.understanding_words import (
     GOAL_PHRASE_MAX_WORDS,
     GOAL_PHRASES,
     NEGATION_CUES,
+    PAST_CUES,
     RELATION_WORDS,
     SHORT_NEGATIONS,
 )
@@ -29,6 +30,7 @@ _NEGATION_MAX_WORDS = max(len(c.split()) for c in _NEGATIONS)
 _SHORT_REACH = 2  # "no gym", "niente sport", "non la palestra"
 _LONG_REACH = 5  # "forget about all the running stuff"
 CATEGORY_ONLY_MASS = 0.5  # a bare category ("giacca") hints at goals; it does not name one
+_PAST = re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, PAST_CUES), key=len, reverse=True)) + r")\b")
 
 
 @dataclass(frozen=True)
@@ -87,8 +89,15 @@ def _departments(words: list[str]) -> list[str]:
 
 @lru_cache(maxsize=8192)
 def read_text(text: str) -> TextCues:
-    """Goals a text names (longest phrase first), minus the ones it negates; categories as hints."""
+    """Goals a text names (longest phrase first), minus the ones it negates; categories as hints.
+
+    A negation covers the goal phrases right after it ("not everyday office"); a goal is rejected
+    only when nothing else in the text asks for it ("(not skiing)" beside "warm stuff" is still
+    cold weather); goals named in a clause about the past ("l'anno scorso", "I bought") count only
+    when no other clause names one.
+    """
     named: dict[str, float] = {}
+    named_before: dict[str, float] = {}  # from clauses about the past
     hinted: dict[str, float] = {}
     rejected: set[str] = set()
     kept_words: list[str] = []
@@ -96,13 +105,14 @@ def read_text(text: str) -> TextCues:
     for clause in _CLAUSES.split(text):
         words = normalise(clause or "").split()
         all_words.extend(words)
+        past = bool(_PAST.search(" ".join(words)))
         negation_until = -1
         i = 0
         while i < len(words):
             neg = _match_at(words, i, _NEGATIONS, _NEGATION_MAX_WORDS, _NEGATION_FIRST_WORDS)
             goal = _match_at(words, i, GOAL_PHRASES, GOAL_PHRASE_MAX_WORDS, _GOAL_FIRST_WORDS)
             table: Mapping[str, Mapping[str, float]] = GOAL_PHRASES
-            bucket = named
+            bucket = named_before if past else named
             if goal is None:
                 goal = _match_at(words, i, GOAL_HINTS, GOAL_PHRASE_MAX_WORDS, _HINT_FIRST_WORDS)
                 table, bucket = GOAL_HINTS, hinted
@@ -111,7 +121,7 @@ def read_text(text: str) -> TextCues:
                 if i <= negation_until:
                     if table is GOAL_PHRASES:  # "niente lino" is about fabric, not the holiday
                         rejected.update(table[phrase])
-                    negation_until = -1
+                    negation_until = i + n  # "not everyday office": the next phrase is negated too
                 else:
                     for key, strength in table[phrase].items():
                         bucket[key] = bucket.get(key, 0.0) + strength
@@ -126,6 +136,9 @@ def read_text(text: str) -> TextCues:
                 continue
             kept_words.append(words[i])
             i += 1
+    if not named:
+        named = named_before
+    rejected -= {k for k, v in {**named, **hinted}.items() if v >= 0.5}
     for key in rejected:
         named.pop(key, None)
         hinted.pop(key, None)

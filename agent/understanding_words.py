@@ -33,15 +33,27 @@ GOAL_PHRASES: Mapping[str, Mapping[str, float]] = {
         "gala", "cena di gala", "black tie", "serata elegante", "serata di gala", "cena elegante",
         "cena formale", "formal dinner", "formal evening", "teatro", "opera", "prima teatrale",
         "cocktail", "cocktail party", "evening", "evento elegante", "festa elegante", "ballo",
-        "prom", "capodanno", "new year s eve", "premiazione", "awards", "vernissage", "serata")},
+        "prom", "capodanno", "new year s eve", "premiazione", "awards", "vernissage", "serata",
+        "alla scala", "prima alla scala", "teatro alla scala", "premiere", "opening night",
+        "balletto", "ballet", "concerto classico", "classical concert", "evento serale", "eventi serali",
+        "evento formale", "formal event", "evening event", "serata formale", "serata di gala",
+        "abito da sera", "vestito da sera", "abiti da sera", "evening dress", "evening gown",
+        "ball gown", "abito lungo", "look da sera", "outfit da sera", "cena di gala")},
     **{p: {"date_night": 1.0} for p in (
         "appuntamento", "primo appuntamento", "date", "date night", "first date", "cena romantica",
         "romantic dinner", "romantico", "romantica", "romantic", "san valentino", "valentine",
         "valentines", "anniversario", "anniversary", "uscita romantica")},
     **{p: {"casual_weekend": 1.0} for p in (
-        "weekend", "week end", "fine settimana", "tempo libero", "casual", "relax", "everyday",
-        "tutti i giorni", "aperitivo", "brunch", "giro in citta", "city break",
+        "weekend", "week end", "fine settimana", "tempo libero", "casual", "relax",
+        "aperitivo", "brunch", "giro in citta", "city break",
         "free time", "day off", "outfit casual", "look casual")},
+    # When and how often, not what for: "hiking this weekend", "in ufficio tutti i giorni". They
+    # name the casual goal only when nothing else is named.
+    **{p: {"casual_weekend": 0.3} for p in (
+        "everyday", "every day", "tutti i giorni", "di tutti i giorni", "daily", "this weekend",
+        "next weekend", "this week end", "questo weekend", "prossimo weekend", "weekend prossimo",
+        "questo fine settimana", "prossimo fine settimana", "fine settimana prossimo",
+        "sto weekend")},
     **{p: {"rainy_days": 1.0} for p in (
         "pioggia", "piove", "piovoso", "piovosa", "rain", "rainy", "raining", "ombrello",
         "umbrella", "acquazzone", "temporale", "giornate di pioggia", "wet weather", "waterproof",
@@ -49,7 +61,13 @@ GOAL_PHRASES: Mapping[str, Mapping[str, float]] = {
     **{p: {"winter_cold": 1.0} for p in (
         "freddo", "inverno", "invernale", "invernali", "winter", "cold", "neve", "snow", "gelo",
         "freezing", "settimana bianca", "sci", "ski", "skiing", "caldo per l inverno",
-        "stay warm", "tenere caldo", "cold weather", "molto freddo")},
+        "stay warm", "tenere caldo", "cold weather", "molto freddo", "warm stuff", "warm clothes",
+        "warm clothing", "something warm", "keep warm", "keep me warm", "qualcosa di caldo",
+        "vestiti caldi", "roba calda", "capi caldi", "abiti caldi")},
+    # A winter month says cold without being the occasion ("a wedding in January" stays a wedding).
+    **{p: {"winter_cold": 0.5} for p in (
+        "january", "february", "december", "gennaio", "febbraio", "dicembre", "in winter",
+        "d inverno", "in inverno")},
     **{p: {"beach_holiday": 1.0} for p in (
         "mare", "spiaggia", "beach", "seaside", "vacanza al mare", "vacanze al mare", "piscina",
         "pool", "crociera", "cruise", "resort", "lido", "costume da bagno", "beach holiday",
@@ -74,7 +92,7 @@ GOAL_PHRASES: Mapping[str, Mapping[str, float]] = {
     **{p: {"business_travel": 0.6, "beach_holiday": 0.2, "casual_weekend": 0.2} for p in (
         "viaggio", "travel", "trip", "volo", "flight", "valigia", "suitcase", "luggage")},
 }
-GOAL_PHRASE_MAX_WORDS = 4
+GOAL_PHRASE_MAX_WORDS = 5
 
 # Product words that lean towards goals without naming an occasion ("lino", "antipioggia"): they
 # weigh like a category, and a message made only of them is not an explicit goal.
@@ -90,6 +108,16 @@ GOAL_HINTS: Mapping[str, Mapping[str, float]] = {
     **{p: {"business_travel": 0.4, "job_interview": 0.3, "office_everyday": 0.3} for p in (
         "business", "smart", "formale", "formal")},
 }
+
+# A clause about the past ("ho comprato roba da mare l'anno scorso"): its goals are history, not
+# today's need, unless nothing else is named.
+PAST_CUES: tuple[str, ...] = (
+    "l anno scorso", "lo scorso anno", "anno scorso", "l estate scorsa", "l inverno scorso", "scorsa estate",
+    "scorso inverno", "last year", "last summer", "last winter", "last spring", "last autumn", "last time",
+    "ho comprato", "ho gia comprato", "ho preso", "avevo comprato", "avevo preso", "i bought", "i ve bought",
+    "i already bought", "i already have", "ho gia", "anni fa", "mesi fa", "years ago", "months ago",
+    "una volta", "used to", "a suo tempo",
+)
 
 # A goal phrase right after one of these is what the shopper does NOT want any more.
 NEGATION_CUES: tuple[str, ...] = (

@@ -301,3 +301,134 @@ def test_a_colour_once_excluded_can_be_asked_for_again() -> None:
 def test_also_in_adds_a_colour() -> None:
     first = extract_constraints("in blu")
     assert extract_constraints("anche in grigio", previous=first).colours == ["blue", "grey"]
+
+
+# --- budgets said the way people talk (figure first, negated floors, rough figures, follow-ups) ----
+
+@pytest.mark.parametrize(("message", "max_", "scope"), [
+    ("gym gear, 90 all in", "90", "total"),
+    ("sneakers and jeans for 150 tops", "150", "total"),
+    ("date outfit, 200 max", "200", "total"),
+    ("look per l'ufficio, 250 al massimo", "250", "total"),
+    ("nothing above 45 each please", "45", "per_item"),
+    ("nessun pezzo oltre i 70 euro", "70", "per_item"),
+    ("non voglio spendere più di 300 in tutto", "300", "total"),
+    ("I don't want to spend more than 250", "250", "total"),
+    ("cena elegante, sui 400", "400", "total"),
+    ("around 250 for the whole look", "250", "total"),
+    ("intorno ai 180 euro", "180", "total"),
+    ("300 or so", "300", "total"),
+    ("diciamo 320", "320", "total"),
+    ("ok, facciamo 500", "500", "total"),
+    ("80 per piece, not in total", "80", "per_item"),
+    ("300 in total, not each", "300", "total"),
+])
+def test_budgets_people_actually_type(message: str, max_: str, scope: str) -> None:
+    budget = extract_constraints(message).budget
+    assert budget is not None, message
+    assert (budget.max, budget.scope, budget.min) == (Decimal(max_), scope, None)
+
+
+@pytest.mark.parametrize("message", [
+    "make it a 48", "make it size 50", "diciamo la 48", "facciamo 2 camicie", "alle 18 al massimo",
+    "nothing over size 44", "sui 40 anni", "around 10 am", "say 48 jacket", "money is not an issue",
+    "taglia 52 massimo", "2 shirts max",
+])
+def test_sizes_times_and_quantities_stay_out_of_the_softer_budget_cues(message: str) -> None:
+    assert extract_constraints(message).budget is None
+
+
+@pytest.mark.parametrize("message", ["can we make it 350?", "hmm, let's say 350", "make it 350 instead"])
+def test_a_new_figure_in_a_follow_up_replaces_the_budget(message: str) -> None:
+    first = extract_constraints("wedding guest look, budget 500")
+    after = extract_constraints(message, previous=first)
+    assert after.budget == Budget(max=Decimal("350"), scope="total", source="message")
+
+
+def test_a_scope_change_without_a_figure_keeps_the_amount() -> None:
+    first = extract_constraints("budget 300")
+    after = extract_constraints("actually per item, not total", previous=first)
+    assert after.budget is not None and (after.budget.max, after.budget.scope) == (300, "per_item")
+    back = extract_constraints("sorry, I meant 300 in total", previous=after)
+    assert back.budget is not None and back.budget.scope == "total"
+    assert extract_constraints("in blu", previous=after).budget == after.budget.model_copy(
+        update={"source": "conversation"})
+
+
+# --- sizes tied to the garment next to them, pairs, questions that name a need, kids' ages -------
+
+@pytest.mark.parametrize(("message", "department", "sizes"), [
+    ("50 blazer and 44 shoes", "menswear", {"IT": "50", "EU": "44"}),
+    ("un 46 di giacca", None, {"IT": "46"}),
+    ("I'm a 42 in Italian sizes", "womenswear", {"IT": "42"}),
+    ("size 36 pumps and a 40 skirt", "womenswear", {"EU": "36", "IT": "40"}),
+    ("taglia L e 41", "womenswear", {"INT": "L", "EU": "41"}),
+    ("XL and 45", "menswear", {"INT": "XL", "EU": "45"}),
+    ("scarpe da trekking 40 e felpa M", "womenswear", {"EU": "40", "INT": "M"}),
+    ("stivali 39, piumino S", "womenswear", {"EU": "39", "INT": "S"}),
+    ("just the boots, size 39", "womenswear", {"EU": "39"}),
+    ("camicia bianca L", None, {"INT": "L"}),
+])
+def test_a_number_is_read_by_the_garment_or_size_beside_it(message: str, department: str | None,
+                                                             sizes: dict[str, str]) -> None:
+    assert extract_constraints(message, department=department).sizes == sizes
+
+
+@pytest.mark.parametrize(("message", "department", "sizes"), [
+    ("do you have hiking boots in 44 and a rain jacket in M?", "menswear", {"EU": "44", "INT": "M"}),
+    ("avete stivali 38? mi servono per il weekend", "womenswear", {"EU": "38"}),
+    ("c'è il 41 di sneakers? mi serve per la palestra", "menswear", {"EU": "41"}),
+])
+def test_a_question_for_a_kind_of_garment_in_a_size_gives_the_shoppers_size(
+        message: str, department: str, sizes: dict[str, str]) -> None:
+    found = extract_constraints(message, department=department)
+    assert found.sizes == sizes
+    assert asked_size(message, department) is None
+
+
+@pytest.mark.parametrize(("message", "asked"), [
+    ("do you have it in 44?", "44"), ("avete questa giacca in 50?", "50"),
+    ("is the coat available in M?", "M"),
+    ("is the blazer available in 52? I need it for friday", "52"),
+])
+def test_a_question_about_a_shown_piece_stays_an_availability_question(message: str, asked: str) -> None:
+    assert extract_constraints(message, department="menswear").sizes == {}
+    assert asked_size(message, "menswear") == asked
+
+
+@pytest.mark.parametrize(("message", "department", "sizes"), [
+    ("taglia 64", "menswear", {"IT": "64"}), ("scarpe 48", "menswear", {"EU": "48"}),
+    ("size 34 sandals", "womenswear", {"EU": "34"}),
+])
+def test_real_sizes_the_shop_does_not_stock_are_kept(message: str, department: str,
+                                                     sizes: dict[str, str]) -> None:
+    assert extract_constraints(message, department=department).sizes == sizes
+
+
+@pytest.mark.parametrize(("message", "department"), [
+    ("size 12", "womenswear"), ("taglia 30", "menswear"), ("scarpe 70", None),
+])
+def test_numbers_no_one_wears_are_not_sizes(message: str, department: str | None) -> None:
+    assert extract_constraints(message, department=department).sizes == {}
+
+
+@pytest.mark.parametrize(("message", "sizes"), [
+    ("for my boy, he is 6", {"AGE": "6A"}), ("my daughter (she's 4) needs a coat", {"AGE": "4A"}),
+    ("un regalo per mio figlio, compie 12 anni", {"AGE": "12A"}), ("my husband, he's 45", {}),
+])
+def test_a_childs_age_is_their_size(message: str, sizes: dict[str, str]) -> None:
+    assert extract_constraints(message).sizes == sizes
+
+
+@pytest.mark.parametrize(("message", "colours"), [
+    ("cappotto blu navy", ["navy"]), ("pantaloni verde militare", ["olive"]),
+    ("charcoal grey trousers or black", ["charcoal", "black"]),
+    ("giacca grigia e pantaloni blu", ["grey", "blue"]),
+])
+def test_a_shade_after_its_colour_family_is_the_colour(message: str, colours: list[str]) -> None:
+    assert extract_constraints(message).colours == colours
+
+
+def test_a_dress_code_is_not_a_colour() -> None:
+    assert extract_constraints("a black tie dinner").colours == []
+    assert extract_constraints("black tie dinner, in navy").colours == ["navy"]

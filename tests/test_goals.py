@@ -313,3 +313,40 @@ def test_detect_language_falls_back_to_the_default_when_nothing_tells(default: s
     assert detect_language("", default=default) == default  # type: ignore[arg-type]
     assert detect_language("ok 👍", default=default) == default  # type: ignore[arg-type]
     assert detect_language("XL", default=default) == default  # type: ignore[arg-type]
+
+
+# --- what the message really names: negations that chain, the past, timing words, shades of "formal"
+
+@pytest.mark.parametrize(("message", "label"), [
+    ("not for the gym, I'm going hiking next weekend", "outdoor_hiking"),
+    ("no, not casual office stuff, I have a job interview", "job_interview"),
+    ("l'anno scorso sono andato al mare, ora mi serve roba per la palestra", "sport_training"),
+    ("I bought hiking boots last year but now I need an office wardrobe", "office_everyday"),
+    ("balletto alla Scala sabato, cosa mi metto?", "formal_evening"),
+    ("an evening gown for a charity dinner", "formal_evening"),
+    ("evento formale di sera, niente papillon", "formal_evening"),
+    ("trip to the Dolomites in February, need warm clothes, not for skiing", "winter_cold"),
+    ("in ufficio tutti i giorni, cosa mi consigli?", "office_everyday"),
+    ("something for every day, nothing fancy", "casual_weekend"),
+    ("matrimonio a gennaio", "wedding_guest"),  # a winter month alone does not beat the occasion
+])
+def test_the_goal_the_message_names(message: str, label: str, catalog: dict[str, ProductFacts]) -> None:
+    goal = infer_goal([], message, NOW, Lookup(catalog))
+    assert (goal.label, goal.source) == (label, "message")
+
+
+def test_a_goal_said_only_about_the_past_still_counts_when_nothing_else_is_named(
+        catalog: dict[str, ProductFacts]) -> None:
+    goal = infer_goal([], "last year I bought a wedding suit here", NOW, Lookup(catalog))
+    assert goal.label == "wedding_guest"
+
+
+def test_scattered_browsing_leaves_the_department_to_the_profile(catalog: dict[str, ProductFacts]) -> None:
+    scattered = [ev("product_view", 0.3, sku="W-CLT-01"), ev("product_view", 0.3, sku="M-SCF-01"),
+                 ev("product_view", 0.3, sku="K-SWM-01"), ev("product_view", 0.3, sku="M-BAG-01")]
+    lookup = Lookup(catalog)
+    goal = infer_goal(scattered, "a wedding in June, help!", NOW, lookup, profile_department="womenswear")
+    assert (goal.label, goal.department) == ("wedding_guest", "womenswear")
+    clear = [ev("product_view", 0.3, sku=s) for s in ("M-SUIT-01", "M-SHI-01", "M-DRB-01", "W-CLT-01")]
+    goal = infer_goal(clear, "a wedding in June, help!", NOW, lookup, profile_department="womenswear")
+    assert goal.department == "menswear"  # a clear majority of what was browsed still wins
