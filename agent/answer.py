@@ -67,7 +67,9 @@ def _outfit(plan: dict[str, Any], results: dict[str, Any], state: dict[str, Any]
     lines = []
     if intent == "cheaper":
         lines.append(say(language, "cheaper_intro"))
-    partial = bool((state.get("constraints") or {}).get("only_slots"))
+    constraints = state.get("constraints") or {}
+    partial = bool(constraints.get("only_slots"))
+    plan = {**plan, "constraints_sizes": constraints.get("sizes") or {}}
     lines.extend(c.outfit_lines(card, plan, language, partial))
     alts = results.get("find_budget_alternatives")
     alt_line = c.alternatives_line(alts, card, language) if alts and alts.get("items") else None

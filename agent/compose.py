@@ -66,6 +66,7 @@ def _deadline(value: str | None, language: str) -> str:
 
 def outfit_lines(card: dict[str, Any], plan: dict[str, Any], language: str,
                  partial: bool) -> list[str]:
+    partial = partial or bool(card.get("missing_slots"))
     lines = [say(language, "outfit_intro_partial" if partial else "outfit_intro",
                  goal=goal_name(card["goal"], language),
                  department=_department_phrase(card.get("department"), language))]
@@ -98,8 +99,7 @@ def outfit_lines(card: dict[str, Any], plan: dict[str, Any], language: str,
     else:
         lines.append(say(language, "total_plain", total=total))
     if card.get("missing_slots"):
-        lines.append(say(language, "missing_slots", slots=", ".join(
-            slot_name(s, language) for s in card["missing_slots"])))
+        lines.append(_missing_line(card, plan, language))
     place = card.get("fulfilment", "online")
     if any(not i.get("size") for i in card["items"]):
         systems = sorted(set((plan.get("needs_size") or {}).values())) or ["IT", "INT", "EU"]
@@ -117,14 +117,40 @@ def outfit_lines(card: dict[str, Any], plan: dict[str, Any], language: str,
     return lines
 
 
+def _missing_line(card: dict[str, Any], plan: dict[str, Any], language: str) -> str:
+    """Which pieces are missing, naming the size when that is the reason ("no suit in 62")."""
+    from tools.taxonomy import GOALS, size_system_for
+
+    sizes = (plan.get("constraints_sizes") or {})
+    spec = GOALS.get(card["goal"])
+    parts = []
+    for slot in card["missing_slots"]:
+        size = None
+        if spec is not None and card.get("department") in spec.slots:
+            required, optional = spec.slots[card["department"]]
+            for s in (*required, *optional):
+                if s.key == slot:
+                    size = sizes.get(size_system_for(s.categories[0], card["department"]))
+        name = slot_name(slot, language)
+        parts.append(say(language, "missing_in_size", slot=name, size=size) if size else name)
+    return say(language, "missing_slots", slots=", ".join(parts))
+
+
 def _drop_priciest(card: dict[str, Any]) -> dict[str, Any] | None:
     """When nothing fits: what leaving out the dearest piece would do (from the card's own prices)."""
     gap = card.get("over_budget_by")
-    if not gap or len(card.get("items") or []) < 2:
+    per_item = (card.get("budget") or {}).get("scope") == "per_item"
+    if not gap or per_item or len(card.get("items") or []) < 2:  # per item, every piece must fit alone
         return None
+    from tools.budget import outfit_total, over_budget_by
+    from tools.shapes import Budget
+
     priciest = max(card["items"], key=lambda i: (Decimal(str(i["price"]["amount"])), i["sku"]))
-    saves = Decimal(str(priciest["price"]["amount"]))
-    return {"slot": priciest["slot"], "saves": saves, "new_gap": max(Decimal("0"), Decimal(str(gap)) - saves)}
+    rest = [Decimal(str(i["price"]["amount"])) for i in card["items"] if i is not priciest]
+    budget = Budget.model_validate(card["budget"]) if card.get("budget") else None
+    new_gap = over_budget_by(outfit_total(rest), rest, budget) or Decimal("0")
+    return {"slot": priciest["slot"], "saves": Decimal(str(priciest["price"]["amount"])),
+            "new_gap": new_gap}
 
 
 def _store_distance(card: dict[str, Any]) -> float | None:

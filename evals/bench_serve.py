@@ -158,7 +158,8 @@ def summarize(client_out: dict[str, Any]) -> dict[str, Any]:
             "turns_per_s": len(ok) / elapsed if elapsed > 0 else 0.0, "elapsed_s": elapsed,
             "server_cpu_ms_per_turn": client_out["server_cpu_s"] * 1000 / max(1, len(turns)),
             "server_cpu_share": client_out["server_cpu_s"] / elapsed if elapsed > 0 else 0.0,
-            "client_cpu_s": client_out["client_cpu_s"]}
+            "client_cpu_s": client_out["client_cpu_s"],
+            "machine_busy_cores": client_out["machine_busy_s"] / elapsed if elapsed > 0 else 0.0}
 
 
 def _open_catalog(size: int, workdir: Path) -> Any:
@@ -244,17 +245,19 @@ def format_report(reports: list[dict[str, Any]], idle_turns: int, levels: tuple[
                   f"| first outfit card (ACTIVITY_SNAPSHOT sarto.outfit) | {i['first_outfit_p50_ms']:.1f} | "
                   f"{i['first_outfit_p95_ms']:.1f} |",
                   f"| whole turn (RUN_FINISHED) | {i['turn_p50_ms']:.1f} | {i['turn_p95_ms']:.1f} |", "",
-                  f"Server CPU per idle turn: {i['server_cpu_ms_per_turn']:.0f} ms.", "",
+                  f"Server CPU per idle turn: {i['server_cpu_ms_per_turn']:.0f} ms; machine busy "
+                  f"{i['machine_busy_cores']:.2f} of {os.cpu_count()} cores during the idle run.", "",
                   f"Load (each shopper sends a turn every {r['interval_s']:g} s, jittered start, for "
                   f"{r['window_s']:g} s; pass = p95 turn <= {r['p95_limit_ms']:.0f} ms and zero errors):", "",
                   "| shoppers | turns | errors | turns/s | first event p95 ms | first outfit p95 ms "
                   "| turn p50 ms | turn p95 ms | turn max ms | server CPU ms/turn | server CPU % of a core "
-                  "| pass |", "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
+                  "| machine busy cores | pass |", "|---:" * 12 + "|---|"]
         for lv in r["levels"]:
             lines.append(f"| {lv['shoppers']} | {lv['turns']} | {lv['errors']} | {lv['turns_per_s']:.1f} | "
                          f"{lv['first_event_p95_ms']:.0f} | {lv['first_outfit_p95_ms']:.0f} | "
                          f"{lv['turn_p50_ms']:.0f} | {lv['turn_p95_ms']:.0f} | {lv['turn_max_ms']:.0f} | "
                          f"{lv['server_cpu_ms_per_turn']:.0f} | {lv['server_cpu_share'] * 100:.0f} | "
+                         f"{lv['machine_busy_cores']:.2f} | "
                          f"{'yes' if lv['passed'] else 'no'} |")
         failed = [lv for lv in r["levels"] if not lv["passed"]]
         why = ", ".join(failed[0]["error_examples"]) or "p95 over the limit" if failed else ""

@@ -43,6 +43,14 @@ def server_cpu_s(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def machine_busy_s() -> float:
+    """CPU seconds all cores spent busy (not idle/iowait) since boot, from /proc/stat: shows whether
+    something besides the server and this client was competing for the cores."""
+    with open("/proc/stat") as fh:
+        ticks = [int(v) for v in fh.readline().split()[1:]]
+    return (sum(ticks[:8]) - ticks[3] - ticks[4]) / os.sysconf("SC_CLK_TCK")
+
+
 async def _setup_shopper(client: httpx.AsyncClient, api_key: str, shopper: dict[str, Any]) -> str:
     r = await client.post("/v1/auth/shopper-token", json={"shopper_id": shopper["id"]},
                           headers={"X-API-Key": api_key})
@@ -151,6 +159,7 @@ async def main_async(args: argparse.Namespace) -> dict[str, Any]:
     async with httpx.AsyncClient(base_url=args.base, limits=limits, timeout=timeout) as client:
         tokens = await setup(client, args.api_key, shoppers)
         cpu0, client_cpu0, wall0 = server_cpu_s(args.server_pid), time.process_time(), time.perf_counter()
+        busy0 = machine_busy_s()
         if args.mode == "idle":
             timings = await idle(client, tokens, shoppers, args.timeout)
         else:
@@ -158,7 +167,9 @@ async def main_async(args: argparse.Namespace) -> dict[str, Any]:
                                  args.seed)
         elapsed = time.perf_counter() - wall0
         cpu = server_cpu_s(args.server_pid) - cpu0
+        busy = machine_busy_s() - busy0
     return {"mode": args.mode, "shoppers": len(shoppers), "elapsed_s": elapsed, "server_cpu_s": cpu,
+            "machine_busy_s": busy,
             "client_cpu_s": time.process_time() - client_cpu0, "turns": [asdict(t) for t in timings]}
 
 

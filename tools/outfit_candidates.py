@@ -18,7 +18,7 @@ from tools.outfit_catalog import LookFilters, RowQuery, compatible_of, fetch_can
 from tools.outfit_harmony import Candidate
 from tools.shapes import Budget, Constraints, ProductHit, SearchFilters
 from tools.shop import Shop
-from tools.taxonomy import CATEGORIES, COLOURS, FIBRES, PATTERNS, SIZE_RUNS, GoalSpec, size_system_for
+from tools.taxonomy import CATEGORIES, COLOURS, FIBRES, PATTERNS, GoalSpec, size_system_for
 
 log = logging.getLogger(__name__)
 
@@ -97,9 +97,9 @@ def size_for(category: str, department: str, sizes: Mapping[str, str]) -> str | 
     label = sizes.get(system)
     if label is None:
         return None
-    run = SIZE_RUNS.get(system, {}).get(department, ())
-    label = label.strip().upper()
-    return label if label in run else None
+    # A real size the shop does not make (IT 62, EU 47) is kept: that slot then finds nothing in
+    # the shopper's size and the answer says so, instead of showing pieces in no size at all.
+    return label.strip().upper()
 
 
 def slot_needs(goal: GoalSpec, department: str, constraints: Constraints,

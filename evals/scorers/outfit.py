@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from evals.scorers.base import TurnContext, Verdict
 from tools.shapes import OutfitCard
-from tools.taxonomy import GOALS, NEUTRAL_COLOURS, UNKNOWN_GOAL
+from tools.taxonomy import GOALS, NEUTRAL_COLOURS, UNKNOWN_GOAL, size_system_for
 
 MAX_ACCENT_COLOURS = 2  # more than two non-neutral colours in one look reads as a costume
 
@@ -26,9 +26,22 @@ def _missing_slots(ctx: TurnContext, card: OutfitCard) -> list[str]:
     missing = []
     for slot in required:
         filled = any(it.slot == slot.key and it.category in slot.categories for it in card.items)
-        if not filled:
+        if not filled and not _honestly_unavailable(ctx, card, slot.key, slot.categories):
             missing.append(slot.key)
     return missing
+
+
+def _honestly_unavailable(ctx: TurnContext, card: OutfitCard, slot: str, categories: tuple[str, ...]) -> bool:
+    """A slot the card declares missing is excused only when the shop really has nothing for it in
+    the shopper's size anywhere (the scorer's own query): a complete look cannot exist then."""
+    if slot not in card.missing_slots:
+        return False
+    sizes = ctx.result.constraints.sizes
+    for category in categories:
+        size = sizes.get(size_system_for(category, card.department))
+        if size is None or ctx.records.units_in_size(card.department, (category,), size) > 0:
+            return False
+    return True
 
 
 def outfit_completeness(ctx: TurnContext) -> Verdict | None:

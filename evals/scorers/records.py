@@ -7,7 +7,7 @@ from decimal import Decimal
 from functools import cached_property
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 
 from tools.database import session_scope
 from tools.models import Inventory, Product, Shopper, Store, Variant
@@ -106,6 +106,18 @@ class Records:
                 if location is not None:
                     free[(variant_id, location)] = int(units or 0)
         return StockSnapshot(free, sizes)
+
+    def units_in_size(self, department: str, categories: tuple[str, ...], size: str) -> int:
+        """Units of any product of these categories in this size, anywhere (to check 'we have none')."""
+        with session_scope(self.engine) as s:
+            units = s.execute(
+                select(func.coalesce(func.sum(Inventory.quantity - Inventory.reserved), 0))
+                .select_from(Inventory)
+                .join(Variant, Variant.id == Inventory.variant_id)
+                .join(Product, Product.id == Variant.product_id)
+                .where(Product.department == department, Product.category.in_(categories),
+                       Variant.size == size, Inventory.quantity > Inventory.reserved)).scalar_one()
+        return int(units or 0)
 
     def available(self, variant_id: str, location: str) -> int:
         """Units that can be sold or reserved now: on hand minus held for pickup."""
