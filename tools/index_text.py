@@ -1,0 +1,51 @@
+"""What the vector index reads of a product: a short bilingual text, and its content hash.
+
+Short on purpose: encoding time grows with tokens, and the words that matter to a shopper's query
+(the titles, what kind of garment, colour, fabric, occasion) fit in ~40 tokens.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from tools.taxonomy import CATEGORIES, COLOURS, OCCASIONS
+
+
+def fabric_label(fabric: Iterable[Mapping[str, Any]] | None) -> str:
+    """[{"fibre": "wool", "pct": 70}, ...] -> "70% wool, 30% cashmere"."""
+    parts = []
+    for part in fabric or ():
+        fibre = str(part.get("fibre", "")).replace("_", " ")
+        pct = part.get("pct")
+        parts.append(f"{pct}% {fibre}" if pct is not None else fibre)
+    return ", ".join(parts)
+
+
+def index_text(product: Mapping[str, Any]) -> str:
+    """The text embedded for one product row (a mapping with the Product column names).
+
+    Colours and fabric are added only when the titles do not already say them (a well-written
+    seed title does; a thin supplier feed may not): every token costs encoding time.
+    """
+    title_it, title_en = str(product["title_it"]), str(product["title_en"])
+    titles = f"{title_it} {title_en}".lower()
+    category = CATEGORIES.get(product["category"])
+    pieces = [title_it, title_en,
+              f"{category.it} / {category.en}" if category else str(product["category"])]
+    colours = [COLOURS[c] for c in product.get("colours") or () if c in COLOURS]
+    missing = [f"{it} {en}" if it != en else it for it, en, _ in colours
+               if it not in titles and en not in titles]
+    pieces.append(", ".join(missing))
+    fabric = fabric_label(product.get("fabric"))
+    fibres = [str(p.get("fibre", "")).replace("_", " ") for p in product.get("fabric") or ()]
+    if fibres and fibres[0] not in titles:
+        pieces.append(fabric)
+    pieces.append(", ".join(OCCASIONS[o][1] for o in product.get("occasions") or () if o in OCCASIONS))
+    return ". ".join(p for p in pieces if p)
+
+
+def content_hash(text: str, space: str) -> str:
+    """Changes when the text or the embedding space changes: either means re-embed."""
+    return hashlib.sha256(f"{space}\n{text}".encode()).hexdigest()[:32]
