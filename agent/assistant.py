@@ -82,19 +82,23 @@ class Assistant:
                ) -> Iterator[RunEvent | TurnResult]:
         started = time.perf_counter()
         now = request.now or datetime.now(UTC)
-        self._claim_thread(request, now)
+        new_thread = self._claim_thread(request, now)
         config = {"configurable": {"thread_id": request.thread_id}}
-        graph_input: Any = self._input(request, now, config)
+        graph_input: Any = self._input(request, now, config, new_thread)
         interrupts: list[Any] = []
-        for mode, chunk in self.graph.stream(graph_input, config, stream_mode=["custom", "updates"]):
+        values: dict[str, Any] = {}
+        # durability="exit": one checkpoint write per turn (and at an interrupt), not one per step
+        for mode, chunk in self.graph.stream(graph_input, config, durability="exit",
+                                             stream_mode=["custom", "updates", "values"]):
             if cancelled is not None and cancelled.is_set():
                 yield ErrorEvent(code="cancelled", message="run cancelled")
                 return
             if mode == "custom":
                 yield chunk
+            elif mode == "values":
+                values = chunk
             elif isinstance(chunk, dict) and "__interrupt__" in chunk:
                 interrupts.extend(chunk["__interrupt__"])
-        values = self.graph.get_state(config).values
         pending = None
         if interrupts:
             from agent.compose import proposal_text
@@ -107,9 +111,9 @@ class Assistant:
             yield InterruptEvent(interrupt_id=str(interrupts[0].id), payload=pending)
         yield self._result(request, values, pending, (time.perf_counter() - started) * 1000)
 
-    def _input(self, request: TurnRequest, now: datetime, config: dict[str, Any]) -> Any:
-        snapshot = self.graph.get_state(config)
-        if snapshot.interrupts:
+    def _input(self, request: TurnRequest, now: datetime, config: dict[str, Any], new_thread: bool) -> Any:
+        snapshot = None if new_thread else self.graph.get_state(config)
+        if snapshot is not None and snapshot.interrupts:
             answer = request.resume
             if answer is None:
                 said = is_confirmation(request.message)
@@ -185,7 +189,8 @@ class Assistant:
 
     # --- threads ---------------------------------------------------------------------------
 
-    def _claim_thread(self, request: TurnRequest, now: datetime) -> None:
+    def _claim_thread(self, request: TurnRequest, now: datetime) -> bool:
+        """Bind the thread to its shopper; True when the thread is new."""
         from agent.context import get_or_create_shopper
 
         get_or_create_shopper(self.shop, request.shopper_id, request.language or "it", now)
@@ -196,8 +201,9 @@ class Assistant:
             if row is None:
                 s.add(Thread(id=request.thread_id, shopper_id=request.shopper_id,
                              title=(request.message.strip() or "…")[:120], created_at=now, updated_at=now))
-            else:
-                row.updated_at = now
+                return True
+            row.updated_at = now
+            return False
 
     def list_threads(self, shopper_id: str) -> list[dict[str, Any]]:
         with session_scope(self.shop.engine) as s:
