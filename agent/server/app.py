@@ -62,7 +62,8 @@ class MetricsMiddleware:
 def create_app(settings: Settings, assistant: Any = None, shop: Any = None) -> FastAPI:
     """Build the app. `assistant`/`shop` are injected by tests; otherwise opened in the lifespan."""
     resources = Resources(settings=settings, shop_=shop, assistant_=assistant)
-    if len(settings.token_secret) < 32 or settings.token_secret == Settings().token_secret:
+    default_secret = Settings.model_fields["token_secret"].default
+    if len(settings.token_secret) < 32 or settings.token_secret == default_secret:
         log.warning("SARTO_TOKEN_SECRET is the default or shorter than 32 bytes: set a strong secret")
 
     @asynccontextmanager
