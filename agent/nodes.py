@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from langgraph.config import get_stream_writer
@@ -200,13 +201,19 @@ def run_tools(state: dict[str, Any], deps: Deps, config: RunnableConfig) -> dict
 
 
 def _slot_vectors(facts: TurnFacts) -> dict[str, Any] | None:
-    """Every slot query of the turn embedded in one batch (one model call, not one per slot)."""
+    if not facts.department or facts.goal not in GOALS:
+        return None
+    return _slot_prototypes(facts.goal, facts.department, facts.language)
+
+
+@lru_cache(maxsize=128)
+def _slot_prototypes(goal: str, department: str, language: str) -> dict[str, Any] | None:
+    """The slot queries of a look depend only on goal, department and language, never on the
+    shopper's words, so their vectors are constants: embedded in one batch, once per process."""
     from tools.embeddings import embed_queries
     from tools.outfits import slot_queries
 
-    if not facts.department or facts.goal not in GOALS:
-        return None
-    queries = slot_queries(facts.goal, facts.department, facts.language)
+    queries = slot_queries(goal, department, language)
     if not queries:
         return None
     vectors = embed_queries(list(queries.values()))
