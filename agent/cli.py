@@ -51,6 +51,21 @@ def seed(
               build_index=not no_index)
 
 
+BenchSizes = Annotated[str, typer.Option(help="catalog sizes, comma separated")]
+BenchWorkdir = Annotated[Path, typer.Option(help="where benchmark catalogs are built and reused")]
+
+
+def _counts(value: str, name: str, low: int = 1, high: int = 2_000_000) -> list[int]:
+    """A comma-separated list of whole numbers, or exit 2 saying what is wrong."""
+    try:
+        counts = [int(s) for s in value.split(",") if s.strip()]
+    except ValueError:
+        fail(f"{name} must be comma-separated integers, got {value!r}")
+    if not counts or min(counts) < low or max(counts) > high:
+        fail(f"{name} must be between {low} and {high}")
+    return counts
+
+
 def _decimal(value: str | None, name: str) -> Decimal | None:
     if value is None:
         return None
@@ -245,38 +260,26 @@ def chat(
 
 @bench_app.command("search")
 def bench_search(
-    sizes: Annotated[str, typer.Option(help="catalog sizes, comma separated")] = "10000,100000",
-    queries: Annotated[int, typer.Option(help="distinct queries per filter mix")] = 200,
-    workdir: Annotated[
-        Path, typer.Option(help="where benchmark catalogs are built and reused")
-    ] = Path("data/bench"),
+    sizes: BenchSizes = "10000,100000",
+    queries: Annotated[int, typer.Option(min=10, max=10000, help="distinct queries per filter mix")] = 200,
+    workdir: BenchWorkdir = Path("data/bench"),
 ) -> None:
     """Filtered search latency and recall vs Chroma's where-filtered query; indexing speed."""
     from evals.bench_search import run_search_benchmark
 
-    try:
-        counts = [int(s) for s in sizes.split(",") if s.strip()]
-    except ValueError:
-        fail("--sizes must be comma-separated integers")
-    run_search_benchmark(counts, queries=queries, workdir=workdir)
+    run_search_benchmark(_counts(sizes, "--sizes"), queries=queries, workdir=workdir)
 
 
 @bench_app.command("turn")
 def bench_turn(
-    sizes: Annotated[str, typer.Option(help="catalog sizes, comma separated")] = "10000,100000",
+    sizes: BenchSizes = "10000,100000",
     turns: Annotated[int, typer.Option(min=10, max=10000, help="distinct turns per catalog")] = 200,
-    workdir: Annotated[
-        Path, typer.Option(help="where benchmark catalogs are built and reused")
-    ] = Path("data/bench"),
+    workdir: BenchWorkdir = Path("data/bench"),
 ) -> None:
     """p50/p95 and CPU time of a full deterministic turn on benchmark catalogs."""
     from evals.bench_turn import run_turn_benchmark
 
-    try:
-        counts = [int(s) for s in sizes.split(",") if s.strip()]
-    except ValueError:
-        fail("--sizes must be comma-separated integers")
-    run_turn_benchmark(counts, turns=turns, workdir=workdir)
+    run_turn_benchmark(_counts(sizes, "--sizes"), turns=turns, workdir=workdir)
 
 
 @app.command("eval")
@@ -319,28 +322,20 @@ def eval_command(
 
 @bench_app.command("serve")
 def bench_serve(
-    sizes: Annotated[str, typer.Option(help="catalog sizes, comma separated")] = "10000",
+    sizes: BenchSizes = "10000",
     idle_turns: Annotated[int, typer.Option(min=3, max=2000, help="sequential turns with no load")] = 100,
     levels: Annotated[str, typer.Option(help="concurrent shoppers per load step, comma separated")] = (
         "25,50,100,150,200"),
     window: Annotated[float, typer.Option(min=1, max=600, help="seconds each load step runs")] = 60.0,
     interval: Annotated[float, typer.Option(min=0.5, max=120, help="seconds between a shopper's turns")
                         ] = 10.0,
-    workdir: Annotated[
-        Path, typer.Option(help="where benchmark catalogs are built and reused")
-    ] = Path("data/bench"),
+    workdir: BenchWorkdir = Path("data/bench"),
 ) -> None:
     """Time to first SSE event and first outfit card over HTTP; shoppers one worker sustains."""
     from evals.bench_serve import run_serve_benchmark
 
-    try:
-        counts = [int(s) for s in sizes.split(",") if s.strip()]
-        steps = tuple(int(s) for s in levels.split(",") if s.strip())
-    except ValueError:
-        fail("--sizes and --levels must be comma-separated integers")
-    if not counts or not steps or min(counts) < 1 or min(steps) < 1 or max(steps) > 5000:
-        fail("--sizes must be positive and --levels between 1 and 5000")
-    run_serve_benchmark(counts, workdir=workdir, idle_turns=idle_turns, levels=steps, window_s=window,
+    run_serve_benchmark(_counts(sizes, "--sizes"), workdir=workdir, idle_turns=idle_turns,
+                        levels=tuple(_counts(levels, "--levels", high=5000)), window_s=window,
                         interval_s=interval)
 
 
