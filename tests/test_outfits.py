@@ -263,3 +263,17 @@ def test_budget_alternatives_are_cheaper_in_size_at_the_place(shop) -> None:
     assert all(free.get(i.variant_id, 0) > 0 for i in found.items)
     assert found.saves == jacket.price.amount - found.items[0].price.amount
     assert find_budget_alternatives(shop, "SRT-XXX-000000", None, "online").status == "not_found"
+
+
+@pytest.mark.parametrize("budget", [None, Decimal("100"), Decimal("200")])
+def test_a_presented_look_has_at_most_two_statement_colours(shop, budget) -> None:
+    from tools.taxonomy import NEUTRAL_COLOURS
+
+    for goal, department in GOAL_DEPARTMENTS:
+        constraints = Constraints(sizes=SIZES[department],
+                                  budget=Budget(max=budget) if budget is not None else None)
+        plan = dress(shop, goal, department, constraints)
+        if plan.card is None:
+            continue
+        accents = {item.colour for item in plan.card.items if item.colour not in NEUTRAL_COLOURS}
+        assert len(accents) <= 2, f"{goal}/{department}: {sorted(accents)}"

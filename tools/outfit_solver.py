@@ -13,8 +13,10 @@ from decimal import Decimal
 from tools.budget import fits_budget, outfit_total
 from tools.outfit_harmony import HARD_LIMIT, Candidate, PairCache
 from tools.shapes import Budget
+from tools.taxonomy import NEUTRAL_COLOURS
 
 BEAM_WIDTH = 32
+MAX_ACCENTS = 2  # non-neutral colours in one look
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,13 @@ def _gain(candidate: Candidate, chosen: Sequence[Candidate], pairs: PairCache) -
 
 def best_look(slots: Sequence[Sequence[Candidate]], cap: Decimal | None, pairs: PairCache,
               beam_width: int = BEAM_WIDTH, floor: Decimal | None = None) -> Look | None:
+    """Like `_best_look`, keeping to two statement colours whenever any look can."""
+    return (_best_look(slots, cap, pairs, beam_width, floor, MAX_ACCENTS)
+            or _best_look(slots, cap, pairs, beam_width, floor, None))
+
+
+def _best_look(slots: Sequence[Sequence[Candidate]], cap: Decimal | None, pairs: PairCache,
+               beam_width: int, floor: Decimal | None, max_accents: int | None) -> Look | None:
     """The best-scoring complete look whose total is <= cap, or None when none exists.
 
     With a floor (a budget minimum), the best look costing at least that much wins when the beam
@@ -79,14 +88,18 @@ def best_look(slots: Sequence[Sequence[Candidate]], cap: Decimal | None, pairs: 
         start += len(s)
     cheapest = [min(cents[i] for i in g) for g in groups]
     rest = [sum(cheapest[i:]) for i in range(len(groups) + 1)]
+    accent = [c.colour if c.colour and c.colour not in NEUTRAL_COLOURS else "" for c in flat]
     beam: list[tuple[float, int, tuple[int, ...]]] = [(0.0, 0, ())]
     for depth, group in enumerate(groups):
         grown = []
         for score, total, chosen in beam:
+            used = {accent[j] for j in chosen if accent[j]}
             for i in group:
                 new_total = total + cents[i]
                 if cap_cents is not None and new_total + rest[depth + 1] > cap_cents:
                     continue
+                if max_accents is not None and accent[i] and len(used | {accent[i]}) > max_accents:
+                    continue  # a third statement colour reads as a costume, whatever it saves
                 row = table[i]
                 gain = unary[i] + sum(row[j] for j in chosen)
                 grown.append((score + gain, new_total, (*chosen, i)))
