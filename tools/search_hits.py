@@ -10,15 +10,30 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Engine, and_, select
+from sqlalchemy import Engine, and_, bindparam, select
 
 from tools.index_text import fabric_label
 from tools.models import Inventory, Product, Variant
 from tools.shapes import Price, ProductHit, SearchFilters
 
 _LETTER_ORDER = {s: i for i, s in enumerate(("XXS", "XS", "S", "M", "L", "XL", "XXL", "XXXL", "TU"))}
-_PRODUCT_COLUMNS = [c for c in Product.__table__.columns
-                    if c.name not in ("description_it", "description_en", "content_hash")]
+# Only what a card shows or a filter re-checks: every JSON column costs a json.loads per row.
+_PRODUCT_COLUMNS = [Product.__table__.c[name] for name in (
+    "id", "sku", "title_it", "title_en", "department", "category", "subcategory", "brand", "price",
+    "currency", "colours", "pattern", "fabric", "fit", "style", "formality", "occasions", "seasons",
+    "image")]
+_AVAILABLE = Inventory.quantity - Inventory.reserved
+# Built once: building a select and its cache key per search cost ~0.5 ms of the ~3 ms fetch.
+_PRODUCTS = select(*_PRODUCT_COLUMNS).where(Product.id.in_(bindparam("ids", expanding=True)))
+_VARIANTS_ANYWHERE = (
+    select(Variant.product_id, Variant.size, Inventory.location)
+    .outerjoin(Inventory, and_(Inventory.variant_id == Variant.id, _AVAILABLE > 0))
+    .where(Variant.product_id.in_(bindparam("ids", expanding=True))))
+_VARIANTS_AT = (
+    select(Variant.product_id, Variant.size, Inventory.location)
+    .outerjoin(Inventory, and_(Inventory.variant_id == Variant.id, _AVAILABLE > 0,
+                               Inventory.location == bindparam("location")))
+    .where(Variant.product_id.in_(bindparam("ids", expanding=True))))
 
 
 def needs_stock(filters: SearchFilters) -> bool:
@@ -44,18 +59,21 @@ def passes_attributes(row: Any, f: SearchFilters) -> bool:
 
 
 def fetch_hits(engine: Engine, product_ids: list[int], scores: list[float],
-               matched: list[list[str]], filters: SearchFilters) -> list[ProductHit | None]:
-    """One ProductHit per id (same order), or None where the product fails a hard filter now."""
-    available = Inventory.quantity - Inventory.reserved
-    stock_join = and_(Inventory.variant_id == Variant.id, available > 0)
-    if filters.location:
-        stock_join = and_(stock_join, Inventory.location == filters.location)
+               matched: list[list[str]], filters: SearchFilters,
+               need: int | None = None) -> list[ProductHit | None]:
+    """One ProductHit per id (same order), or None where the product fails a hard filter now.
+
+    With `need`, stops building cards once that many pass (the rest of the list is None): the
+    caller asks for a few spare ids in case stock moved, and rarely needs them.
+    """
     with engine.connect() as conn:
         products = {r["id"]: r for r in (row._mapping for row in conn.execute(
-            select(*_PRODUCT_COLUMNS).where(Product.id.in_(product_ids))))}
-        variant_rows = conn.execute(
-            select(Variant.product_id, Variant.size, Inventory.location)
-            .outerjoin(Inventory, stock_join).where(Variant.product_id.in_(product_ids))).tuples().all()
+            _PRODUCTS, {"ids": product_ids}))}
+        if filters.location:
+            variant_rows = conn.execute(_VARIANTS_AT, {"ids": product_ids,
+                                                       "location": filters.location}).tuples().all()
+        else:
+            variant_rows = conn.execute(_VARIANTS_ANYWHERE, {"ids": product_ids}).tuples().all()
     sizes: dict[int, set[str]] = defaultdict(set)
     in_stock: dict[int, set[str]] = defaultdict(set)
     for product_id, size, location in variant_rows:
@@ -63,16 +81,18 @@ def fetch_hits(engine: Engine, product_ids: list[int], scores: list[float],
         if location is not None:
             in_stock[product_id].add(size)
     out: list[ProductHit | None] = []
+    built = 0
     for pid, score, matches in zip(product_ids, scores, matched, strict=True):
         row = products.get(pid)
         stocked = in_stock.get(pid, set())
-        if row is None or not passes_attributes(row, filters):
+        if (need is not None and built >= need) or row is None or not passes_attributes(row, filters):
             out.append(None)
             continue
         if needs_stock(filters) and (not stocked or (filters.size and filters.size not in stocked)):
             out.append(None)
             continue
         out.append(_hit(row, sizes.get(pid, set()), stocked, score, matches))
+        built += 1
     return out
 
 
