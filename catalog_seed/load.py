@@ -190,7 +190,7 @@ def seed_shop(
         skipped=False,
     )
     if build_index:
-        shop.index().sync(progress=progress)
+        shop.index(for_sync=True).sync(progress=progress)
     summary.seconds = time.perf_counter() - started
     log.info(
         "seeded %d products, %d variants, %d stock rows, %d shoppers, %d orders, %d events in %.1f s",

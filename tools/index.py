@@ -116,12 +116,12 @@ class CatalogIndex:
         self.snapshot: Snapshot | None = None
 
     @classmethod
-    def open(cls, shop: Shop) -> CatalogIndex:
+    def open(cls, shop: Shop, warn_missing: bool = True) -> CatalogIndex:
         from tools.lexicon import match_terms
 
         _single_thread_blas()
         index = cls(shop, get_embedder())
-        index._load()
+        index._load(warn_missing)
         match_terms("warm up")  # builds the phrase table now rather than in a shopper's search
         return index
 
@@ -217,13 +217,13 @@ class CatalogIndex:
             known.update(self._fetch_vectors(missing, want))
         return known
 
-    def _load(self) -> None:
+    def _load(self, warn_missing: bool = True) -> None:
         catalog = load_catalog(self.shop.engine, self.embedder.space)
         known = self._known_vectors(catalog, use_chroma=True)
         snap = self._assemble(catalog, known)
         self.snapshot = snap
         missing = int((~snap.embedded).sum())
-        if missing:
+        if missing and warn_missing:
             log.warning("%d of %d products are not in the vector index yet: run `sarto seed` or "
                         "CatalogIndex.sync(); until then they rank by attributes only",
                         missing, catalog.size)

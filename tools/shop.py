@@ -23,7 +23,7 @@ class Shop:
     _index: CatalogIndex | None = field(default=None, repr=False)
     _index_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
-    def index(self) -> CatalogIndex:
+    def index(self, for_sync: bool = False) -> CatalogIndex:
         """The vector index, loaded on first use (it pulls in the embedding model).
 
         Concurrent first requests would otherwise open Chroma twice at once, which fails."""
@@ -32,7 +32,8 @@ class Shop:
                 if self._index is None:
                     from tools.index import CatalogIndex
 
-                    self._index = CatalogIndex.open(self)
+                    # opened to be synced: products not embedded yet are expected, not news
+                    self._index = CatalogIndex.open(self, warn_missing=not for_sync)
         return self._index
 
 
