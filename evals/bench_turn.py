@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import random
 import statistics
+import sys
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -64,14 +65,12 @@ def _turns(shop: Any, count: int, seed: int) -> list[dict[str, Any]]:
 
 
 def run_turn_benchmark(counts: list[int], turns: int, workdir: Path) -> list[dict[str, Any]]:
-    from rich.console import Console
 
     from agent.assistant import Assistant
     from agent.events import TurnRequest
     from agent.settings import Settings
     from evals.bench_search import _build as bench_shop
 
-    console = Console()
     rows = []
     for n in counts:
         shop, _facts = bench_shop(n, workdir)
@@ -96,7 +95,7 @@ def run_turn_benchmark(counts: list[int], turns: int, workdir: Path) -> list[dic
                      "cpu_ms_mean": statistics.fmean(cpus),
                      "nodes_p50": {k: _pct([t.get(k, 0.0) for t in nodes], 50)
                                    for k in ("load_context", "infer_goal", "plan", "tools", "compose")}})
-    console.print(format_table(rows))
+    sys.stdout.write(format_table(rows) + "\n")  # plain markdown: rich would wrap the table
     return rows
 
 
