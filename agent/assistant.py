@@ -193,12 +193,13 @@ class Assistant:
         """Bind the thread to its shopper; True when the thread is new."""
         from agent.context import get_or_create_shopper
 
-        get_or_create_shopper(self.shop, request.shopper_id, request.language or "it", now)
         with session_scope(self.shop.engine) as s:
             row = s.get(Thread, request.thread_id)
             if row is not None and row.shopper_id != request.shopper_id:
                 raise ThreadNotFound(request.thread_id)
             if row is None:
+                # the thread row points at the shopper, so an unknown id becomes a guest first
+                get_or_create_shopper(self.shop, request.shopper_id, request.language or "it", now)
                 s.add(Thread(id=request.thread_id, shopper_id=request.shopper_id,
                              title=(request.message.strip() or "…")[:120], created_at=now, updated_at=now))
                 return True

@@ -23,7 +23,7 @@ from agent.intents import classify
 from agent.planner import plan_next
 from agent.toolbox import TurnFacts, run_tool
 from tools.database import session_scope
-from tools.models import Product, Store
+from tools.models import Product
 from tools.shapes import Constraints, Goal
 from tools.taxonomy import GOALS, UNKNOWN_GOAL
 
@@ -82,12 +82,11 @@ def _product_facts(deps: Deps) -> Any:
 
 def _known_cities(deps: Deps) -> dict[str, str]:
     from tools.lexicon import normalise
+    from tools.stores import store_map
 
-    with session_scope(deps.shop.engine) as s:
-        rows = s.execute(select(Store.city, Store.code).order_by(Store.code)).all()
     cities: dict[str, str] = {}
-    for city, code in rows:
-        cities.setdefault(normalise(city), code)
+    for code, store in sorted(store_map(deps.shop).items()):  # cached: stores rarely change
+        cities.setdefault(normalise(store.city), code)
     return cities
 
 
@@ -136,10 +135,11 @@ def _origin(state: dict[str, Any], deps: Deps) -> tuple[float, float] | None:
     if location.get("lat") is not None and location.get("lon") is not None:
         return float(location["lat"]), float(location["lon"])
     if location.get("store_code"):
-        with session_scope(deps.shop.engine) as s:
-            store = s.get(Store, location["store_code"])
-            if store is not None:
-                return store.lat, store.lon
+        from tools.stores import store_map
+
+        store = store_map(deps.shop).get(location["store_code"])
+        if store is not None:
+            return store.lat, store.lon
     city = location.get("city") or ctx.get("city") or state.get("profile", {}).get("city")
     return locate(city=city) if city else None
 
