@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from tools.lexicon import FIBRE_WORDS as _LEXICON_FIBRE_WORDS
+
 # phrase -> {goal: strength}. Strength 1.0 names the goal outright ("colloquio"); lower values are
 # hints that several goals share ("lavoro", "viaggio").
 GOAL_PHRASES: Mapping[str, Mapping[str, float]] = {
@@ -198,16 +200,8 @@ PICKUP_CUES: tuple[str, ...] = (
     "negozio di", "store in", "shop in", "punto vendita di", "in the store in",
 )
 
-FIBRE_WORDS: Mapping[str, str] = {
-    "lana": "wool", "wool": "wool", "woollen": "wool", "cotone": "cotton", "cotton": "cotton",
-    "lino": "linen", "linen": "linen", "seta": "silk", "silk": "silk", "cashmere": "cashmere",
-    "cachemire": "cashmere", "poliestere": "polyester", "polyester": "polyester",
-    "sintetico": "polyester", "sintetici": "polyester", "synthetic": "polyester",
-    "poliammide": "polyamide", "nylon": "polyamide", "elastan": "elastane", "elastane": "elastane",
-    "spandex": "elastane", "viscosa": "viscose", "viscose": "viscose", "pelle": "leather",
-    "leather": "leather", "cuoio": "leather", "scamosciato": "suede", "camoscio": "suede",
-    "suede": "suede", "piuma": "down", "piume": "down", "down": "down",
-}
+# Fibre words live with the shop vocabulary (the outfit tool reads them too).
+FIBRE_WORDS: Mapping[str, str] = _LEXICON_FIBRE_WORDS
 
 # Slot words not covered by category names ("le scarpe" is a slot, not one category).
 SLOT_WORDS: Mapping[str, str] = {

@@ -55,6 +55,19 @@ _EXTRA: dict[str, dict[str, tuple[str, ...]]] = {
 }
 
 
+# Fibre words shoppers use in "niente lana" / "no wool", both languages -> FIBRES keys.
+FIBRE_WORDS: dict[str, str] = {
+    "lana": "wool", "wool": "wool", "woollen": "wool", "cotone": "cotton", "cotton": "cotton",
+    "lino": "linen", "linen": "linen", "seta": "silk", "silk": "silk", "cashmere": "cashmere",
+    "cachemire": "cashmere", "poliestere": "polyester", "polyester": "polyester",
+    "sintetico": "polyester", "sintetici": "polyester", "synthetic": "polyester",
+    "poliammide": "polyamide", "nylon": "polyamide", "elastan": "elastane", "elastane": "elastane",
+    "spandex": "elastane", "viscosa": "viscose", "viscose": "viscose", "pelle": "leather",
+    "leather": "leather", "cuoio": "leather", "scamosciato": "suede", "camoscio": "suede",
+    "suede": "suede", "piuma": "down", "piume": "down", "down": "down",
+}
+
+
 @dataclass
 class TermMatches:
     """What a text names, by kind; `phrases` keeps the matched words (for 'why' and evals)."""

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 import numpy as np
 
-from tools.lexicon import match_terms, normalise
+from tools.lexicon import FIBRE_WORDS, match_terms, normalise
 from tools.outfit_catalog import LookFilters, RowQuery, compatible_of, fetch_candidates
 from tools.outfit_harmony import Candidate
 from tools.shapes import Budget, Constraints, ProductHit, SearchFilters
@@ -29,12 +29,6 @@ W_FORMALITY = 0.10
 W_OCCASION = 0.15
 W_SEASON = 0.08
 W_COLOUR = 0.30
-
-# Italian fibre words shoppers use in "niente lana" / "no wool".
-_FIBRE_WORDS = {"lana": "wool", "cotone": "cotton", "lino": "linen", "seta": "silk", "pelle": "leather",
-                "camoscio": "suede", "piuma": "down", "piume": "down", "poliestere": "polyester",
-                "poliammide": "polyamide", "nylon": "polyamide", "elastan": "elastane",
-                "viscosa": "viscose", "cachemire": "cashmere", "cashmere": "cashmere"}
 
 
 @dataclass
@@ -64,8 +58,8 @@ def parse_exclusions(words: Sequence[str]) -> Exclusions:
             out.colours.add(key)
         elif key in CATEGORIES:
             out.categories.add(key)
-        elif key in FIBRES or plain in _FIBRE_WORDS:
-            out.fibres.add(key if key in FIBRES else _FIBRE_WORDS[plain])
+        elif key in FIBRES or plain in FIBRE_WORDS:
+            out.fibres.add(key if key in FIBRES else FIBRE_WORDS[plain])
         elif key in PATTERNS:
             out.patterns.add(key)
         else:
