@@ -64,7 +64,8 @@ class Assistant:
         self.settings = settings
         self.checkpointer = checkpointer
         self.graph = build_graph(Deps(shop, settings, llm_planner), checkpointer)
-        self._executor = ThreadPoolExecutor(max_workers=8, thread_name_prefix="sarto-turn")
+        self._executor = ThreadPoolExecutor(max_workers=settings.resolved_turn_workers,
+                                            thread_name_prefix="sarto-turn")
 
     @classmethod
     def open(cls, settings: Settings, shop: Shop | None = None, checkpointer: Any = None) -> Assistant:

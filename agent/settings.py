@@ -25,12 +25,22 @@ class Settings(BaseSettings):
     llm_api_key: str | None = None
     llm_timeout_s: float = 20.0
     llm_max_tool_calls: int = 6
+    turn_workers: int | None = Field(default=None, ge=1, le=64,
+                                     description="turns run at once; default 2, or 16 with an LLM")
 
     reservation_hold_minutes: int = 48 * 60
     api_key: str = Field(default="dev-api-key", description="the retailer backend's key")
     token_secret: str = Field(default="dev-token-secret-change-me-in-production-0123456789")
     token_ttl_s: int = 900
     cors_origins: list[str] = []
+
+    @property
+    def resolved_turn_workers(self) -> int:
+        """A deterministic turn is CPU work under one GIL: more threads only queue behind it and add
+        switching; an LLM turn mostly waits for the model, so many can overlap."""
+        if self.turn_workers is not None:
+            return self.turn_workers
+        return 16 if self.llm_model else 2
 
     @property
     def resolved_database_url(self) -> str:

@@ -53,8 +53,9 @@ def _free_port() -> int:
 
 
 def _server_env(data_dir: Path, api_key: str) -> dict[str, str]:
+    # the deterministic planner and this catalog only; SARTO_TURN_WORKERS passes, to compare settings
     env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("SARTO_", "OPENAI_"))}  # the deterministic planner, this catalog only
+           if not k.startswith(("SARTO_", "OPENAI_")) or k == "SARTO_TURN_WORKERS"}
     env.update(SARTO_DATA_DIR=str(data_dir.resolve()), SARTO_API_KEY=api_key,
                SARTO_TOKEN_SECRET=secrets.token_hex(32), HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1",
                ANONYMIZED_TELEMETRY="False", PYTHONPATH=str(REPO))
