@@ -113,14 +113,14 @@ class Assistant:
         yield self._result(request, values, pending, (time.perf_counter() - started) * 1000)
 
     def _input(self, request: TurnRequest, now: datetime, config: dict[str, Any], new_thread: bool) -> Any:
-        snapshot = None if new_thread else self.graph.get_state(config)
-        if snapshot is not None and snapshot.interrupts:
-            answer = request.resume
-            if answer is None:
-                said = is_confirmation(request.message)
-                answer = None if said is None else ("confirm" if said else "decline")
-            if answer is not None:
-                return Command(resume=answer)
+        answer = request.resume
+        if answer is None:
+            said = is_confirmation(request.message)
+            answer = None if said is None else ("confirm" if said else "decline")
+        # Only a yes/no can answer a pending reservation, so only then is the saved state read here
+        # (the graph loads it again to run the turn: reading it twice costs every turn a full load).
+        if answer is not None and not new_thread and self.graph.get_state(config).interrupts:
+            return Command(resume=answer)
         events = [e.model_dump(mode="json") for e in request.events]
         return turn_input(request.shopper_id, request.message, request.language, now, request.layout,
                           request.context, events)

@@ -277,3 +277,34 @@ def test_a_presented_look_has_at_most_two_statement_colours(shop, budget) -> Non
             continue
         accents = {item.colour for item in plan.card.items if item.colour not in NEUTRAL_COLOURS}
         assert len(accents) <= 2, f"{goal}/{department}: {sorted(accents)}"
+
+
+def test_a_look_reads_prices_and_changed_descriptions_fresh(shop) -> None:
+    """Descriptions are kept between looks; what a shopper pays and can take home never is."""
+    constraints = Constraints(sizes=SIZES["menswear"])
+    before = dress(shop, "job_interview", "menswear", constraints)
+    assert before.card is not None
+    item = before.card.items[0]
+    with shop.engine.connect() as conn:
+        old = conn.execute(text("SELECT price, title_it, content_hash FROM products WHERE sku = :s"),
+                           {"s": item.sku}).one()
+    new_price = Decimal(str(old.price)) - Decimal("0.01")
+    change = text("UPDATE products SET price = :p, title_it = :t, content_hash = :h WHERE sku = :s")
+    try:
+        with shop.engine.begin() as conn:
+            conn.execute(change, {"p": str(new_price), "t": "Giacca rinominata", "h": "changed",
+                                  "s": item.sku})
+        after = dress(shop, "job_interview", "menswear", constraints)
+        assert after.card is not None
+        same = next(i for i in after.card.items if i.sku == item.sku)
+        assert same.price.amount == new_price
+        assert same.title == "Giacca rinominata"
+        assert_card_is_true(shop, after.card)
+    finally:
+        with shop.engine.begin() as conn:
+            conn.execute(change, {"p": str(old.price), "t": old.title_it, "h": old.content_hash,
+                                  "s": item.sku})
+    restored = dress(shop, "job_interview", "menswear", constraints)
+    assert restored.card is not None
+    assert [(i.sku, i.price.amount, i.title) for i in restored.card.items] == \
+        [(i.sku, i.price.amount, i.title) for i in before.card.items]

@@ -8,13 +8,14 @@ search_products would return, without one database fetch per slot.
 from __future__ import annotations
 
 import threading
+import weakref
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 import numpy as np
-from sqlalchemy import and_, select
+from sqlalchemy import Connection, Engine, bindparam, select
 
 from tools.catalog_arrays import ALL_SIZES, CAT_CODE, COLOUR_BIT, SEASON_BIT, CatalogArrays, cents
 from tools.index import Snapshot
@@ -171,10 +172,6 @@ def fetch_candidates(shop: Shop, snap: Snapshot, place: str, queries: Sequence[R
     return out
 
 
-_HIT_COLUMNS = (Product.id, Product.sku, Product.title_it, Product.title_en, Product.department,
-                Product.category, Product.subcategory, Product.brand, Product.price, Product.currency,
-                Product.colours, Product.pattern, Product.fabric, Product.fit, Product.style,
-                Product.formality, Product.occasions, Product.seasons, Product.image)
 _SIZE_ORDER = {s: i for i, s in enumerate(ALL_SIZES)}
 
 
@@ -182,37 +179,93 @@ def _ordered(sizes: set[str]) -> list[str]:
     return sorted(sizes, key=lambda s: (_SIZE_ORDER.get(s, len(_SIZE_ORDER)), s))
 
 
-def _fetch_hits(shop: Shop, ids: list[int], score_of: dict[int, float], place: str) -> dict[int, ProductHit]:
-    """Fresh product records with the sizes free at `place` now (two queries for every slot).
+# Built once with expanding parameters: building `.in_(list)` per call coerced every id (~1 ms a look).
+_PRICES = select(Product.id, Product.price, Product.currency, Product.content_hash).where(
+    Product.id.in_(bindparam("ids", expanding=True)))
+_DESCRIPTIONS = select(Product.id, Product.sku, Product.title_it, Product.title_en, Product.department,
+                       Product.category, Product.subcategory, Product.brand, Product.colours,
+                       Product.pattern, Product.fabric, Product.fit, Product.style, Product.formality,
+                       Product.occasions, Product.seasons, Product.image, Product.content_hash).where(
+    Product.id.in_(bindparam("ids", expanding=True)))
+_VARIANTS = select(Variant.product_id, Variant.id, Variant.size).where(
+    Variant.product_id.in_(bindparam("ids", expanding=True)))
+_FREE_AT = select(Inventory.variant_id).where(
+    Inventory.location == bindparam("place"), Inventory.quantity - Inventory.reserved > 0,
+    Inventory.variant_id.in_(bindparam("variants", expanding=True)))
 
-    Leaner than the search's fetch: only the columns a look needs, so fewer JSON columns to decode.
-    """
-    free = Inventory.quantity - Inventory.reserved
-    with shop.engine.connect() as conn:
-        rows = conn.execute(select(*_HIT_COLUMNS).where(Product.id.in_(ids))).all()
-        stock = conn.execute(
-            select(Variant.product_id, Variant.size, Inventory.location)
-            .outerjoin(Inventory, and_(Inventory.variant_id == Variant.id, Inventory.location == place,
-                                       free > 0))
-            .where(Variant.product_id.in_(ids))).tuples().all()
-    sizes: dict[int, set[str]] = defaultdict(set)
-    in_stock: dict[int, set[str]] = defaultdict(set)
-    for product_id, size, location in stock:
-        sizes[product_id].add(size)
-        if location is not None:
-            in_stock[product_id].add(size)
-    hits = {}
-    for r in rows:
-        if not in_stock.get(r.id):
-            continue
-        hits[r.id] = ProductHit(
+
+@dataclass(frozen=True)
+class _Described:
+    """A product's description and size run, which change only with its record (and content_hash).
+    `hit` is a template: each look copies it with the price, stock and score of the moment."""
+
+    digest: str
+    hit: ProductHit
+    variants: tuple[tuple[str, str], ...]  # (variant id, size)
+
+
+# per database (tests and benchmarks open several shops in one process), by product id
+_described_by_db: weakref.WeakKeyDictionary[Engine, dict[int, _Described]] = weakref.WeakKeyDictionary()
+_DESCRIBED_MAX = 200_000
+
+
+def _described_of(shop: Shop) -> dict[int, _Described]:
+    with _lock:
+        return _described_by_db.setdefault(shop.engine, {})
+
+
+def _describe(conn: Connection, ids: list[int]) -> dict[int, _Described]:
+    by_product: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    for product_id, variant_id, size in conn.execute(_VARIANTS, {"ids": ids}):
+        by_product[product_id].append((variant_id, size))
+    found = {}
+    for r in conn.execute(_DESCRIPTIONS, {"ids": ids}):
+        variants = by_product[r.id]
+        hit = ProductHit(
             sku=r.sku, title_it=r.title_it, title_en=r.title_en, department=r.department,
             category=r.category, subcategory=r.subcategory, brand=r.brand,
-            price=Price(amount=Decimal(r.price), currency=r.currency), colours=list(r.colours or []),
-            pattern=r.pattern, fabric=fabric_label(r.fabric), fit=r.fit, style=r.style,
-            formality=r.formality, occasions=list(r.occasions or []), seasons=list(r.seasons or []),
-            image=r.image, url=f"/products/{r.sku}", sizes=_ordered(sizes[r.id]),
-            sizes_in_stock=_ordered(in_stock[r.id]), score=round(score_of[r.id], 6))
+            price=Price(amount=Decimal(0)), colours=list(r.colours or []), pattern=r.pattern,
+            fabric=fabric_label(r.fabric), fit=r.fit, style=r.style, formality=r.formality,
+            occasions=list(r.occasions or []), seasons=list(r.seasons or []), image=r.image,
+            url=f"/products/{r.sku}", sizes=_ordered({size for _, size in variants}), sizes_in_stock=[],
+            score=0.0)
+        found[r.id] = _Described(digest=r.content_hash, hit=hit, variants=tuple(variants))
+    return found
+
+
+def _fetch_hits(shop: Shop, ids: list[int], score_of: dict[int, float], place: str) -> dict[int, ProductHit]:
+    """Product records with their current price and the sizes free at `place` now.
+
+    Price, currency and stock come from the database on every call; descriptions are kept between
+    turns while the product's content_hash is unchanged (decoding their JSON columns for every
+    candidate was most of a look's database time). The hits share the template's lists: nothing
+    downstream mutates a hit.
+    """
+    known = _described_of(shop)
+    with shop.engine.connect() as conn:
+        prices = conn.execute(_PRICES, {"ids": ids}).tuples().all()
+        stale = [pid for pid, _, _, digest in prices if (d := known.get(pid)) is None or d.digest != digest]
+        if stale:
+            fresh = _describe(conn, stale)
+            with _lock:
+                if len(known) + len(fresh) > _DESCRIBED_MAX:
+                    known.clear()
+                known.update(fresh)
+        described = {pid: known.get(pid) for pid, *_ in prices}
+        variant_size = {vid: (pid, size) for pid, d in described.items() if d is not None
+                        for vid, size in d.variants}
+        stocked = conn.execute(_FREE_AT, {"place": place, "variants": list(variant_size)}).scalars().all()
+    in_stock: dict[int, set[str]] = defaultdict(set)
+    for vid in stocked:
+        pid, size = variant_size[vid]
+        in_stock[pid].add(size)
+    hits = {}
+    for pid, price, currency, _ in prices:
+        d = described[pid]
+        if d is not None and in_stock.get(pid):
+            hits[pid] = d.hit.model_copy(update={
+                "price": Price.model_construct(amount=Decimal(price), currency=currency),
+                "sizes_in_stock": _ordered(in_stock[pid]), "score": round(score_of[pid], 6)})
     return hits
 
 
