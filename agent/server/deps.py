@@ -3,6 +3,7 @@ the calling shopper (Bearer token) and the retailer's backend (X-API-Key)."""
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import threading
 from dataclasses import dataclass, field
@@ -50,26 +51,33 @@ class Resources:
             return self.assistant_  # type: ignore[no-any-return]
 
 
-def get_resources(request: Request) -> Resources:
+# The dependencies are `async def`: FastAPI runs a plain `def` dependency in its thread pool, and
+# those hops (several per request) cost more CPU than the work they do.
+
+async def get_resources(request: Request) -> Resources:
     return request.app.state.resources  # type: ignore[no-any-return]
 
 
 ResourcesDep = Annotated[Resources, Depends(get_resources)]
 
 
-def get_settings_dep(resources: ResourcesDep) -> Settings:
+async def get_settings_dep(resources: ResourcesDep) -> Settings:
     return resources.settings
 
 
-def get_shop(resources: ResourcesDep) -> Shop:
-    return resources.shop()
+async def get_shop(resources: ResourcesDep) -> Shop:
+    if resources.shop_ is not None:
+        return resources.shop_  # type: ignore[no-any-return]
+    return await asyncio.to_thread(resources.shop)  # opening it reads the database
 
 
-def get_assistant(resources: ResourcesDep) -> AssistantProtocol:
-    return resources.assistant()
+async def get_assistant(resources: ResourcesDep) -> AssistantProtocol:
+    if resources.assistant_ is not None:
+        return resources.assistant_  # type: ignore[no-any-return]
+    return await asyncio.to_thread(resources.assistant)
 
 
-def get_runs(resources: ResourcesDep) -> InMemoryRunStore:
+async def get_runs(resources: ResourcesDep) -> InMemoryRunStore:
     return resources.runs
 
 
@@ -79,7 +87,7 @@ AssistantDep = Annotated[AssistantProtocol, Depends(get_assistant)]
 RunStoreDep = Annotated[InMemoryRunStore, Depends(get_runs)]
 
 
-def get_language(request: Request) -> str:
+async def get_language(request: Request) -> str:
     return language_of(request)
 
 
@@ -93,14 +101,18 @@ def _bearer(authorization: str | None) -> str | None:
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
-def get_shopper(settings: SettingsDep,
-                authorization: Annotated[str | None, Header()] = None) -> Principal:
+def _principal(settings: Settings, authorization: str | None) -> Principal:
     token = _bearer(authorization)
     if token is None:
         raise ApiError(401, "unauthorized", ("Serve un token: Authorization: Bearer <token>.",
                                              "A token is needed: Authorization: Bearer <token>."),
                        headers={"WWW-Authenticate": "Bearer"})
     return verify_access(settings, token)
+
+
+async def get_shopper(settings: SettingsDep,
+                      authorization: Annotated[str | None, Header()] = None) -> Principal:
+    return _principal(settings, authorization)
 
 
 ShopperDep = Annotated[Principal, Depends(get_shopper)]
@@ -110,8 +122,8 @@ def _key_ok(settings: Settings, key: str | None) -> bool:
     return bool(key) and hmac.compare_digest(str(key).encode(), settings.api_key.encode())
 
 
-def require_api_key(settings: SettingsDep,
-                    x_api_key: Annotated[str | None, Header()] = None) -> None:
+async def require_api_key(settings: SettingsDep,
+                          x_api_key: Annotated[str | None, Header()] = None) -> None:
     if not _key_ok(settings, x_api_key):
         raise ApiError(401, "unauthorized", ("Chiave API mancante o non valida (X-API-Key).",
                                              "Missing or invalid API key (X-API-Key)."))
@@ -128,14 +140,14 @@ class Caller:
     is_backend: bool
 
 
-def get_shopper_or_backend(settings: SettingsDep, shopper_id: str,
-                           authorization: Annotated[str | None, Header()] = None,
-                           x_api_key: Annotated[str | None, Header()] = None) -> Caller:
+async def get_shopper_or_backend(settings: SettingsDep, shopper_id: str,
+                                 authorization: Annotated[str | None, Header()] = None,
+                                 x_api_key: Annotated[str | None, Header()] = None) -> Caller:
     if x_api_key is not None:
         if not _key_ok(settings, x_api_key):
             raise ApiError(401, "unauthorized", ("Chiave API non valida.", "Invalid API key."))
         return Caller(None, True)
-    principal = get_shopper(settings, authorization)
+    principal = _principal(settings, authorization)
     if principal.shopper_id != shopper_id:
         raise not_found("shopper")  # another shopper's id: indistinguishable from a missing one
     return Caller(principal.shopper_id, False)

@@ -87,6 +87,7 @@ class InMemoryRunStore:
         self.max_events = max_events
         self._runs: dict[str, RunRecord] = {}
         self._tasks: dict[str, asyncio.Task[None]] = {}
+        self._swept_at = float("-inf")
 
     # -- lifecycle --------------------------------------------------------------------------
     def create(self, run_id: str, shopper_id: str, thread_id: str) -> RunRecord:
@@ -105,6 +106,9 @@ class InMemoryRunStore:
 
     def expire(self) -> None:
         now = time.monotonic()
+        if now - self._swept_at < 1.0 and len(self._runs) < self.max_runs:
+            return  # a sweep walks every run: once a second is plenty at 15 minutes' ttl
+        self._swept_at = now
         stale = [rid for rid, r in self._runs.items()
                  if r.finished_at is not None and now - r.finished_at > self.ttl_s]
         for rid in stale:
