@@ -11,7 +11,8 @@ import logging
 import sqlite3
 import threading
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections import deque
+from collections.abc import AsyncIterator, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any
@@ -20,6 +21,7 @@ from langgraph.types import Command
 from pydantic import TypeAdapter
 from sqlalchemy import delete, select, update
 
+from agent.emit import EMIT_KEY
 from agent.events import ErrorEvent, InterruptEvent, RunEvent, TextEvent, TurnRequest
 from agent.graph import Deps, build_graph, turn_input
 from agent.intents import is_confirmation
@@ -79,27 +81,35 @@ class Assistant:
 
     # --- turns -----------------------------------------------------------------------------
 
-    def stream(self, request: TurnRequest, cancelled: threading.Event | None = None
-               ) -> Iterator[RunEvent | TurnResult]:
+    def stream(self, request: TurnRequest, cancelled: threading.Event | None = None,
+               on_event: Callable[[RunEvent], None] | None = None) -> Iterator[RunEvent | TurnResult]:
+        """The turn's events, then its TurnResult. With `on_event`, the nodes' events go to it the
+        moment they are written (from this thread) and only the closing items are yielded; without
+        it they are yielded after each graph step."""
         started = time.perf_counter()
         now = request.now or datetime.now(UTC)
         new_thread = self._claim_thread(request, now)
-        config = {"configurable": {"thread_id": request.thread_id}}
+        config: dict[str, Any] = {"configurable": {"thread_id": request.thread_id}}
         graph_input: Any = self._input(request, now, config, new_thread)
+        written: deque[RunEvent] = deque()
+        run_config = {"configurable": {**config["configurable"],
+                                       EMIT_KEY: on_event if on_event is not None else written.append}}
         interrupts: list[Any] = []
         values: dict[str, Any] = {}
         # durability="exit": one checkpoint write per turn (and at an interrupt), not one per step
-        for mode, chunk in self.graph.stream(graph_input, config, durability="exit",
-                                             stream_mode=["custom", "updates", "values"]):
+        for mode, chunk in self.graph.stream(graph_input, run_config, durability="exit",
+                                             stream_mode=["updates", "values"]):
+            while written:
+                yield written.popleft()
             if cancelled is not None and cancelled.is_set():
                 yield ErrorEvent(code="cancelled", message="run cancelled")
                 return
-            if mode == "custom":
-                yield chunk
-            elif mode == "values":
+            if mode == "values":
                 values = chunk
             elif isinstance(chunk, dict) and "__interrupt__" in chunk:
                 interrupts.extend(chunk["__interrupt__"])
+        while written:
+            yield written.popleft()
         pending = None
         if interrupts:
             from agent.compose import proposal_text
@@ -158,10 +168,13 @@ class Assistant:
         done = object()
         stop = cancelled or threading.Event()
 
+        def push(item: Any) -> None:
+            loop.call_soon_threadsafe(queue.put_nowait, item)
+
         def work() -> None:
             try:
-                for item in self.stream(request, stop):
-                    loop.call_soon_threadsafe(queue.put_nowait, item)
+                for item in self.stream(request, stop, on_event=push):
+                    push(item)
             except BaseException as exc:  # surfaced to the consumer, never swallowed
                 loop.call_soon_threadsafe(queue.put_nowait, exc)
             finally:

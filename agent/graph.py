@@ -1,7 +1,7 @@
 """The stylist graph: load_context → infer_goal → plan ⇄ tools → compose (DESIGN.md §3.1).
 
-Built by a function with its dependencies; nodes stream progress, state and cards through
-LangGraph's custom stream writer so every surface only encodes them.
+Built by a function with its dependencies; nodes stream progress, state and cards through the
+run's event writer (agent/emit.py) so every surface only encodes them.
 """
 
 from __future__ import annotations
@@ -13,11 +13,11 @@ from datetime import datetime
 from typing import Any
 
 from langgraph.checkpoint.base import BaseCheckpointSaver
-from langgraph.config import get_stream_writer
 from langgraph.graph import END, START, StateGraph
 from langgraph.types import RunnableConfig
 
 from agent import nodes
+from agent.emit import writing_for
 from agent.events import StepEvent
 from agent.settings import Settings
 from agent.state import StylistState
@@ -38,12 +38,12 @@ def timed(name: str, fn: Callable[[dict[str, Any], Deps, RunnableConfig], dict[s
     """Wrap a node: announce it, time it, record the time in the state."""
 
     def run(state: dict[str, Any], config: RunnableConfig) -> dict[str, Any]:
-        write = get_stream_writer()
-        write(StepEvent(name=name, status="started"))
-        started = time.perf_counter()
-        update = fn(state, deps, config)
-        ms = (time.perf_counter() - started) * 1000
-        write(StepEvent(name=name, status="finished", ms=round(ms, 2)))
+        with writing_for(config) as write:
+            write(StepEvent(name=name, status="started"))
+            started = time.perf_counter()
+            update = fn(state, deps, config)
+            ms = (time.perf_counter() - started) * 1000
+            write(StepEvent(name=name, status="finished", ms=round(ms, 2)))
         timings = dict(state.get("timings_ms") or {})
         timings[name] = round(timings.get(name, 0.0) + ms, 2)
         update["timings_ms"] = {**timings, **(update.get("timings_ms") or {})}

@@ -7,10 +7,10 @@ from datetime import datetime
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from langgraph.config import get_stream_writer
 from langgraph.types import RunnableConfig, interrupt
 from sqlalchemy import select
 
+from agent import emit
 from agent.context import (
     get_or_create_shopper,
     infer_presentation,
@@ -56,7 +56,7 @@ def load_context(state: dict[str, Any], deps: Deps, config: RunnableConfig) -> d
         profile["city"] = None
     profile["journey"] = journey_stage(profile, orders, last_order, now)
     presentation = infer_presentation(events, state.get("layout_request"))
-    get_stream_writer()(StateEvent(path="/presentation", value=presentation))
+    emit.writer()(StateEvent(path="/presentation", value=presentation))
     return {"profile": profile, "events": events, "language": language, "thread_language": language,
             "presentation": presentation,
             "turn": int(state.get("turn") or 0) + 1}
@@ -106,7 +106,7 @@ def infer_goal(state: dict[str, Any], deps: Deps, config: RunnableConfig) -> dic
     constraints = extract_constraints(
         state["message"], previous=prev_constraints, profile_sizes=profile.get("known_sizes") or None,
         profile_city=profile.get("city"), known_cities=_known_cities(deps), department=goal.department)
-    write = get_stream_writer()
+    write = emit.writer()
     goal_json = goal.model_dump(mode="json")
     constraints_json = constraints.model_dump(mode="json")
     write(StateEvent(path="/goal", value=goal_json))
@@ -164,7 +164,7 @@ def _facts(state: dict[str, Any], deps: Deps, config: RunnableConfig) -> TurnFac
 def run_tools(state: dict[str, Any], deps: Deps, config: RunnableConfig) -> dict[str, Any]:
     from agent.reserve_step import confirm_reservation
 
-    write = get_stream_writer()
+    write = emit.writer()
     facts = _facts(state, deps, config)
     results = dict(state.get("results") or {})
     cards = list(state.get("cards") or [])
@@ -227,7 +227,7 @@ def compose(state: dict[str, Any], deps: Deps, config: RunnableConfig) -> dict[s
     lines, question = compose_answer(state, language)
     if deps.llm_planner is not None and state.get("planner_used") == "llm":
         lines = deps.llm_planner.reword(state, lines, language)
-    write = get_stream_writer()
+    write = emit.writer()
     message_id = f"msg_{uuid.uuid4().hex[:12]}"
     body = "\n".join(lines)
     for i, line in enumerate(lines):

@@ -12,8 +12,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from langgraph.config import get_stream_writer
-
+from agent import emit
 from agent.events import ToolCallEvent, ToolResultEvent
 from agent.toolbox import ToolOutcome, TurnFacts, run_tool
 from tools.database import session_scope
@@ -66,7 +65,7 @@ def confirm_reservation(deps: Deps, facts: TurnFacts, args: dict[str, Any], call
     answer = interrupt({"reason": "confirm_reservation", "proposal": proposal})
     if answer != "confirm":
         return ToolOutcome("declined", {"status": "declined"}), 0.0
-    write = get_stream_writer()
+    write = emit.writer()
     call_args = {"store_code": store_code}
     write(ToolCallEvent(call_id=call_id, name="reserve_in_store", args=call_args))
     started = time.perf_counter()

@@ -35,13 +35,13 @@ def test_concurrent_turns_queue_behind_the_worker_limit_and_all_finish(shop: Any
     lock = threading.Lock()
     running, most = 0, 0
 
-    def counted(request: TurnRequest, cancelled: threading.Event | None = None) -> Iterator[Any]:
+    def counted(request: TurnRequest, cancelled: threading.Event | None = None, **kw: Any) -> Iterator[Any]:
         nonlocal running, most
         with lock:
             running += 1
             most = max(most, running)
         try:
-            yield from real_stream(request, cancelled)
+            yield from real_stream(request, cancelled, **kw)
         finally:
             with lock:
                 running -= 1
