@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import sqlite3
 import threading
 import time
 from collections import deque
@@ -21,6 +20,7 @@ from langgraph.types import Command
 from pydantic import TypeAdapter
 from sqlalchemy import delete, select, update
 
+from agent.checkpoints import keep_latest, open_checkpointer
 from agent.emit import EMIT_KEY
 from agent.events import ErrorEvent, InterruptEvent, RunEvent, TextEvent, TurnRequest
 from agent.graph import Deps, build_graph, turn_input
@@ -37,27 +37,6 @@ _cards = TypeAdapter(list[Card])
 
 class ThreadNotFound(LookupError):
     """The thread belongs to another shopper (answered as 404, never 403)."""
-
-
-def open_checkpointer(settings: Settings) -> Any:
-    url = settings.resolved_database_url
-    if url.startswith("postgresql"):
-        from langgraph.checkpoint.postgres import PostgresSaver
-        from psycopg.rows import dict_row
-        from psycopg_pool import ConnectionPool
-
-        conninfo = url.replace("postgresql+psycopg://", "postgresql://")
-        pool = ConnectionPool(conninfo, max_size=10, open=True,
-                              kwargs={"autocommit": True, "prepare_threshold": 0, "row_factory": dict_row})
-        saver = PostgresSaver(pool)  # type: ignore[arg-type]
-        saver.setup()
-        return saver
-    from langgraph.checkpoint.sqlite import SqliteSaver
-
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(settings.data_dir / "checkpoints.db", check_same_thread=False)
-    conn.execute("PRAGMA journal_mode=WAL")
-    return SqliteSaver(conn)
 
 
 class Assistant:
@@ -110,6 +89,7 @@ class Assistant:
                 interrupts.extend(chunk["__interrupt__"])
         while written:
             yield written.popleft()
+        keep_latest(self.checkpointer, request.thread_id)
         pending = None
         if interrupts:
             from agent.compose import proposal_text
@@ -129,11 +109,27 @@ class Assistant:
             answer = None if said is None else ("confirm" if said else "decline")
         # Only a yes/no can answer a pending reservation, so only then is the saved state read here
         # (the graph loads it again to run the turn: reading it twice costs every turn a full load).
-        if answer is not None and not new_thread and self.graph.get_state(config).interrupts:
-            return Command(resume=answer)
+        if answer is not None and not new_thread:
+            state = self.graph.get_state(config)
+            if state.interrupts:
+                return Command(resume=answer, update=self._answered(state, request, now))
         events = [e.model_dump(mode="json") for e in request.events]
         return turn_input(request.shopper_id, request.message, request.language, now, request.layout,
                           request.context, events)
+
+    @staticmethod
+    def _answered(state: Any, request: TurnRequest, now: datetime) -> dict[str, Any]:
+        """The proposing turn ended at the question, before compose wrote it to the transcript:
+        record it now, so the thread's history reads ask → question → answer → outcome."""
+        from agent.compose import proposal_text
+
+        values = state.values
+        asked_at = values.get("now") or now.isoformat()
+        question = proposal_text(state.interrupts[0].value["proposal"], values.get("language") or "it")
+        message = request.message or request.resume or ""
+        return {"transcript": [{"role": "user", "text": values.get("message", ""), "at": asked_at},
+                               {"role": "assistant", "text": question, "cards": [], "at": asked_at}],
+                "message": message, "now": now.isoformat()}
 
     def _result(self, request: TurnRequest, values: dict[str, Any], pending: dict[str, Any] | None,
                 total_ms: float) -> TurnResult:

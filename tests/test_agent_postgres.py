@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from pg import pg_url  # noqa: F401 - the fixture
+from sqlalchemy import text
 
 from agent.assistant import Assistant
 from agent.events import InterruptEvent, TurnRequest
@@ -47,5 +48,8 @@ def test_a_conversation_and_a_reservation_persist_in_postgres(pg_url: str, tmp_p
         assert s.get(Thread, "pg-thread").shopper_id == "pg-guest"  # type: ignore[union-attr]
     thread = assistant.get_thread("pg-guest", "pg-thread")
     assert thread is not None and len(thread["messages"]) >= 4
+    with shop.engine.connect() as conn:  # only the latest checkpoint is kept
+        kept = conn.execute(text("SELECT count(*) FROM checkpoints WHERE thread_id = 'pg-thread'")).scalar()
+    assert kept == 1
     assert assistant.delete_shopper_threads("pg-guest") == 1
     assert other.get_thread("pg-guest", "pg-thread") is None
