@@ -83,7 +83,7 @@ def create_app(settings: Settings, assistant: Any = None, shop: Any = None) -> F
                            allow_methods=["GET", "POST", "DELETE", "OPTIONS"],
                            allow_headers=["Authorization", "Content-Type", "X-API-Key", "Last-Event-ID",
                                           "Accept-Language"],
-                           expose_headers=["Retry-After", "x-vercel-ai-ui-message-stream"],
+                           expose_headers=["Retry-After", "x-vercel-ai-ui-message-stream", "x-sarto-run-id"],
                            max_age=600)
     app.add_middleware(MetricsMiddleware, metrics=resources.metrics)
     for module in (routes_ops, routes_auth, routes_agent, routes_catalog, routes_shoppers,

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from ag_ui.core import RunAgentInput
-from fastapi import APIRouter, Header, Query, Request
+from fastapi import APIRouter, Header, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from agent.events import TurnRequest
@@ -19,6 +19,7 @@ from agent.server.shopper_data import check_thread_owner
 from agent.server.streams import AI_SDK_HEADERS, agui_sse, ai_sdk_sse, sse_response
 
 router = APIRouter(tags=["assistant"])
+RUN_ID_HEADER = "x-sarto-run-id"  # the chat's run, for GET /v1/runs/{id}/events and cancel
 Layout = Literal["image-grid", "spec-table", "carousel"]
 
 
@@ -142,7 +143,21 @@ async def chat(body: ChatBody, shopper: ShopperDep, assistant: AssistantDep,
                     resume=body.resume)
     await asyncio.to_thread(check_thread_owner, resources.shop(), body.id, shopper.shopper_id)
     await start_run(resources.runs, assistant, request, run_id, resources.metrics)
-    return sse_response(ai_sdk_sse(resources.runs, run_id), headers=AI_SDK_HEADERS)
+    return sse_response(ai_sdk_sse(resources.runs, run_id), headers={**AI_SDK_HEADERS, RUN_ID_HEADER: run_id})
+
+
+@router.get("/v1/chat/{chat_id}/stream", summary="Resume the chat's running turn (useChat `resume`)",
+            responses={204: {"description": "no turn of this chat is running"}})
+async def chat_stream(chat_id: str, shopper: ShopperDep, resources: ResourcesDep) -> Any:
+    """The AI SDK's reconnect after a dropped connection or a page reload: the running turn's whole
+    UI message stream again, or 204 when none is running (the answer is then in GET /v1/threads/{id})."""
+    _check_ids(chat_id)
+    await asyncio.to_thread(check_thread_owner, resources.shop(), chat_id, shopper.shopper_id)
+    record = resources.runs.active_for_thread(chat_id, shopper.shopper_id)
+    if record is None:
+        return Response(status_code=204)
+    return sse_response(ai_sdk_sse(resources.runs, record.run_id),
+                        headers={**AI_SDK_HEADERS, RUN_ID_HEADER: record.run_id})
 
 
 class RunBody(BaseModel):

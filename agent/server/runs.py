@@ -71,6 +71,11 @@ class RunStore(Protocol):
         """The run whoever owns it (for the server's own use, never for answering a request)."""
         ...
 
+    def active_for_thread(self, thread_id: str, shopper_id: str) -> RunRecord | None:
+        """The thread's newest run if it is still running (for stream resume); ApiError 404 when
+        that run is another shopper's."""
+        ...
+
     def attach_task(self, run_id: str, task: asyncio.Task[None]) -> None: ...
 
     def reassign(self, from_shopper: str, to_shopper: str) -> None: ...
@@ -88,6 +93,7 @@ class InMemoryRunStore:
         self._runs: dict[str, RunRecord] = {}
         self._tasks: dict[str, asyncio.Task[None]] = {}
         self._swept_at = float("-inf")
+        self._latest: dict[str, str] = {}  # thread_id -> its newest run_id
 
     # -- lifecycle --------------------------------------------------------------------------
     def create(self, run_id: str, shopper_id: str, thread_id: str) -> RunRecord:
@@ -98,6 +104,7 @@ class InMemoryRunStore:
             raise ApiError(409, "conflict", ("Questo runId esiste già.", "This runId already exists."))
         record = RunRecord(run_id, shopper_id, thread_id)
         self._runs[run_id] = record
+        self._latest[thread_id] = run_id
         return record
 
     def attach_task(self, run_id: str, task: asyncio.Task[None]) -> None:
@@ -118,6 +125,7 @@ class InMemoryRunStore:
                               key=lambda r: r.finished_at or 0.0)
             for r in finished[: len(self._runs) - self.max_runs + 1]:
                 del self._runs[r.run_id]
+        self._latest = {t: rid for t, rid in self._latest.items() if rid in self._runs}
 
     # -- access -----------------------------------------------------------------------------
     def get(self, run_id: str, shopper_id: str) -> RunRecord:
@@ -128,6 +136,12 @@ class InMemoryRunStore:
 
     def peek(self, run_id: str) -> RunRecord | None:
         return self._runs.get(run_id)
+
+    def active_for_thread(self, thread_id: str, shopper_id: str) -> RunRecord | None:
+        record = self._runs.get(self._latest.get(thread_id, ""))
+        if record is not None and record.shopper_id != shopper_id:
+            raise not_found("chat")
+        return None if record is None or record.finished else record
 
     async def append(self, run_id: str, type_: str, data: str) -> int:
         record = self._runs[run_id]

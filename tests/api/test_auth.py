@@ -64,7 +64,8 @@ async def test_expired_and_forged_tokens_are_401(client: httpx.AsyncClient, sett
 
 async def test_no_token_is_401_on_every_shopper_route(client: httpx.AsyncClient) -> None:
     routes = [("POST", "/v1/agent/run"), ("POST", "/v1/chat"), ("POST", "/v1/runs"),
-              ("GET", "/v1/runs/x/events"), ("POST", "/v1/runs/x/cancel"), ("GET", "/v1/threads"),
+              ("GET", "/v1/runs/x/events"), ("POST", "/v1/runs/x/cancel"), ("GET", "/v1/chat/x/stream"),
+              ("GET", "/v1/threads"),
               ("GET", "/v1/threads/x"), ("POST", "/v1/shoppers/S-LOYAL-1/events"),
               ("GET", "/v1/shoppers/S-LOYAL-1/export"), ("DELETE", "/v1/shoppers/S-LOYAL-1"),
               ("POST", "/v1/reservations"), ("GET", "/v1/reservations"), ("DELETE", "/v1/reservations/x")]

@@ -95,3 +95,30 @@ def test_cancel_stops_the_run_with_run_error(live_server: LiveServer) -> None:
     assert "RUN_FINISHED" not in [e.json["type"] for e in events]
     again = httpx.post(f"{url}/v1/runs/run-l3/cancel", headers=headers, timeout=10)
     assert again.status_code == 409 and again.json()["code"] == "conflict"
+
+
+def test_a_dropped_chat_stream_resumes_like_use_chat_does(live_server: LiveServer) -> None:
+    """useChat's `resume`: GET /v1/chat/{id}/stream gives the running turn's whole UI message
+    stream again; once the turn is over it answers 204 (the answer is in the thread)."""
+    headers = _token(live_server)
+    chat = {"id": "chat-resume-1", "messages": [{"id": "u1", "role": "user",
+                                                 "parts": [{"type": "text", "text": "Ho un colloquio"}]}]}
+    with httpx.stream("POST", f"{live_server.base_url}/v1/chat", json=chat, headers=headers, timeout=10) as r:
+        run_id = r.headers["x-sarto-run-id"]
+        dropped = _read_events(r, stop_after=3)
+    assert [e.json["type"] for e in dropped][:1] == ["start"]
+    assert not live_server.app.state.resources.runs.peek(run_id).finished, "the turn ended before the drop"
+
+    other = _token(live_server, "S-OTHER-2")
+    assert httpx.get(f"{live_server.base_url}/v1/chat/chat-resume-1/stream", headers=other).status_code == 404
+    with httpx.stream("GET", f"{live_server.base_url}/v1/chat/chat-resume-1/stream", headers=headers,
+                      timeout=10) as r:
+        assert r.status_code == 200 and r.headers["x-vercel-ai-ui-message-stream"] == "v1"
+        assert r.headers["x-sarto-run-id"] == run_id
+        resumed = _read_events(r)
+    types = [e.data if e.data == "[DONE]" else e.json["type"] for e in resumed]
+    assert types[0] == "start" and types[-2:] == ["finish", "[DONE]"]
+    assert "data-outfit" in types and types.count("text-delta") >= 2
+    for chat_id in ("chat-resume-1", "never-started"):
+        r = httpx.get(f"{live_server.base_url}/v1/chat/{chat_id}/stream", headers=headers)
+        assert r.status_code == 204, (chat_id, r.text)

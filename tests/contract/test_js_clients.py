@@ -99,3 +99,23 @@ def test_ai_sdk_reads_the_chat_stream(server: tuple[str, ScriptedAssistant]) -> 
     assert tool["state"] == "output-available" and tool["output"]["status"] == "ok"
     outfit = next(p for p in parts if p["type"] == "data-outfit")
     assert outfit["data"]["type"] == "sarto.outfit" and len(outfit["data"]["items"]) == 4
+
+
+@pytest.fixture(scope="module")
+def slow_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A turn long enough (~0.5 s) to drop the connection in the middle of it."""
+    data_dir = tmp_path_factory.mktemp("contract-slow")
+    settings = Settings(data_dir=data_dir, api_key=API_KEY,
+                        token_secret="contract-secret-0123456789abcdef-0123456789")
+    assistant = ScriptedAssistant(delay=0.05, text_delay=0.08)
+    with serve(create_app(settings, assistant=assistant, shop=build_mini_shop(data_dir))) as base_url:
+        yield base_url
+
+
+def test_ai_sdk_transport_resumes_a_dropped_chat(slow_server: str) -> None:
+    out = _run_script("ai_sdk_resume.mjs", slow_server)
+    assert out["status"] == 200 and out["resumed"] is True
+    parts = out["message"]["parts"]
+    assert "colloquio" in "".join(p["text"] for p in parts if p["type"] == "text")
+    assert any(p["type"] == "data-outfit" for p in parts)
+    assert out["afterFinishIsNull"] is True  # the turn is over: 204, nothing to resume
