@@ -308,3 +308,14 @@ def test_a_look_reads_prices_and_changed_descriptions_fresh(shop) -> None:
     assert restored.card is not None
     assert [(i.sku, i.price.amount, i.title) for i in restored.card.items] == \
         [(i.sku, i.price.amount, i.title) for i in before.card.items]
+
+
+def test_sizes_on_a_card_read_smallest_first(shop) -> None:
+    """The same order as search: 38, 40, 42 … (menswear and womenswear sizes used to interleave)."""
+    plan = dress(shop, "office_everyday", "womenswear", Constraints(sizes=SIZES["womenswear"]))
+    assert plan.card is not None
+    numeric = [i.sizes_in_stock for i in plan.card.items
+               if len(i.sizes_in_stock) > 1 and all(s.isdigit() for s in i.sizes_in_stock)]
+    assert numeric, "the look has a piece in several numeric sizes"
+    for sizes in numeric:
+        assert sizes == sorted(sizes, key=int), sizes

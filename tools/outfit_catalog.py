@@ -17,12 +17,12 @@ from decimal import Decimal
 import numpy as np
 from sqlalchemy import Connection, Engine, bindparam, select
 
-from tools.catalog_arrays import ALL_SIZES, CAT_CODE, COLOUR_BIT, SEASON_BIT, CatalogArrays, cents
+from tools.catalog_arrays import CAT_CODE, COLOUR_BIT, SEASON_BIT, CatalogArrays, cents
 from tools.index import Snapshot
-from tools.index_text import fabric_label
 from tools.lexicon import match_terms
 from tools.models import Inventory, Product, Variant
 from tools.search import attribute_bonus, candidate_mask, top_rows
+from tools.search_hits import ordered_sizes, product_hit
 from tools.shapes import Price, ProductHit, SearchFilters
 from tools.shop import Shop
 
@@ -172,20 +172,14 @@ def fetch_candidates(shop: Shop, snap: Snapshot, place: str, queries: Sequence[R
     return out
 
 
-_SIZE_ORDER = {s: i for i, s in enumerate(ALL_SIZES)}
-
-
-def _ordered(sizes: set[str]) -> list[str]:
-    return sorted(sizes, key=lambda s: (_SIZE_ORDER.get(s, len(_SIZE_ORDER)), s))
-
-
 # Built once with expanding parameters: building `.in_(list)` per call coerced every id (~1 ms a look).
 _PRICES = select(Product.id, Product.price, Product.currency, Product.content_hash).where(
     Product.id.in_(bindparam("ids", expanding=True)))
 _DESCRIPTIONS = select(Product.id, Product.sku, Product.title_it, Product.title_en, Product.department,
-                       Product.category, Product.subcategory, Product.brand, Product.colours,
-                       Product.pattern, Product.fabric, Product.fit, Product.style, Product.formality,
-                       Product.occasions, Product.seasons, Product.image, Product.content_hash).where(
+                       Product.category, Product.subcategory, Product.brand, Product.price,
+                       Product.currency, Product.colours, Product.pattern, Product.fabric, Product.fit,
+                       Product.style, Product.formality, Product.occasions, Product.seasons, Product.image,
+                       Product.content_hash).where(
     Product.id.in_(bindparam("ids", expanding=True)))
 _VARIANTS = select(Variant.product_id, Variant.id, Variant.size).where(
     Variant.product_id.in_(bindparam("ids", expanding=True)))
@@ -221,14 +215,7 @@ def _describe(conn: Connection, ids: list[int]) -> dict[int, _Described]:
     found = {}
     for r in conn.execute(_DESCRIPTIONS, {"ids": ids}):
         variants = by_product[r.id]
-        hit = ProductHit(
-            sku=r.sku, title_it=r.title_it, title_en=r.title_en, department=r.department,
-            category=r.category, subcategory=r.subcategory, brand=r.brand,
-            price=Price(amount=Decimal(0)), colours=list(r.colours or []), pattern=r.pattern,
-            fabric=fabric_label(r.fabric), fit=r.fit, style=r.style, formality=r.formality,
-            occasions=list(r.occasions or []), seasons=list(r.seasons or []), image=r.image,
-            url=f"/products/{r.sku}", sizes=_ordered({size for _, size in variants}), sizes_in_stock=[],
-            score=0.0)
+        hit = product_hit(r._mapping, {size for _, size in variants}, set(), 0.0, [])
         found[r.id] = _Described(digest=r.content_hash, hit=hit, variants=tuple(variants))
     return found
 
@@ -265,7 +252,7 @@ def _fetch_hits(shop: Shop, ids: list[int], score_of: dict[int, float], place: s
         if d is not None and in_stock.get(pid):
             hits[pid] = d.hit.model_copy(update={
                 "price": Price.model_construct(amount=Decimal(price), currency=currency),
-                "sizes_in_stock": _ordered(in_stock[pid]), "score": round(score_of[pid], 6)})
+                "sizes_in_stock": ordered_sizes(in_stock[pid]), "score": round(score_of[pid], 6)})
     return hits
 
 

@@ -91,7 +91,7 @@ def fetch_hits(engine: Engine, product_ids: list[int], scores: list[float],
         if needs_stock(filters) and (not stocked or (filters.size and filters.size not in stocked)):
             out.append(None)
             continue
-        out.append(_hit(row, sizes.get(pid, set()), stocked, score, matches))
+        out.append(product_hit(row, sizes.get(pid, set()), stocked, score, matches))
         built += 1
     return out
 
@@ -105,11 +105,12 @@ def _size_key(size: str) -> tuple[int, float, str]:
     return (2, float(_LETTER_ORDER.get(size, len(_LETTER_ORDER))), size)
 
 
-def _ordered(sizes: set[str]) -> list[str]:
+def ordered_sizes(sizes: set[str]) -> list[str]:
     return sorted(sizes, key=_size_key)
 
 
-def _hit(row: Any, sizes: set[str], stocked: set[str], score: float, matched: list[str]) -> ProductHit:
+def product_hit(row: Any, sizes: set[str], stocked: set[str], score: float, matched: list[str]) -> ProductHit:
+    """A hit from a products row (a mapping of its columns) and its sizes."""
     return ProductHit(
         sku=row["sku"], title_it=row["title_it"], title_en=row["title_en"],
         department=row["department"], category=row["category"], subcategory=row["subcategory"],
@@ -118,5 +119,5 @@ def _hit(row: Any, sizes: set[str], stocked: set[str], score: float, matched: li
         fabric=fabric_label(row["fabric"]), fit=row["fit"], style=row["style"],
         formality=row["formality"], occasions=list(row["occasions"] or []),
         seasons=list(row["seasons"] or []), image=row["image"], url=f"/products/{row['sku']}",
-        sizes=_ordered(sizes), sizes_in_stock=_ordered(stocked), score=round(float(score), 6),
+        sizes=ordered_sizes(sizes), sizes_in_stock=ordered_sizes(stocked), score=round(float(score), 6),
         matched=matched)
