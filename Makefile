@@ -43,8 +43,10 @@ js-deps:
 		cd tests/contract && npm ci --no-audit --no-fund --loglevel=error; \
 	fi
 
+# ruff, then the architecture contracts in pyproject.toml (a broken contract fails here).
 lint:
 	$(BIN)/ruff check agent tools prompts catalog_seed evals tests
+	$(BIN)/lint-imports
 
 types:
 	$(BIN)/mypy agent tools prompts catalog_seed evals

@@ -1,1 +1,2 @@
-"""Sarto's application: settings, the stylist graph, planners, streaming, the HTTP server, the CLI."""
+"""Sarto's application: the stylist graph and what runs it (assistant, planners, answers), the HTTP
+server and the CLI. Start at docs/architecture.md; the tools it calls live in `tools/`."""

@@ -1,4 +1,5 @@
 """Assistant: the stylist graph opened once per process, with its checkpointer and its threads.
+Every surface (HTTP, CLI, evals) runs turns through it.
 
 Turns run the synchronous graph in a worker thread (the sync SQLite checkpointer is the fastest
 here) and hand events to asyncio as they are written, so streaming starts before tools finish.
@@ -18,33 +19,31 @@ from typing import Any
 
 from langgraph.types import Command
 from pydantic import TypeAdapter
-from sqlalchemy import delete, select, update
 
-from agent.checkpoints import keep_latest, open_checkpointer
-from agent.emit import EMIT_KEY
+from agent.answer.render import proposal_text
 from agent.events import ErrorEvent, InterruptEvent, RunEvent, TextEvent, TurnRequest
-from agent.graph import Deps, build_graph, turn_input
-from agent.intents import is_confirmation
+from agent.graph.build import build_graph, turn_input
+from agent.graph.checkpoints import keep_latest, open_checkpointer
+from agent.graph.context import StylistContext
+from agent.planning.llm import LLMPlanner
 from agent.settings import Settings
-from tools.database import session_scope
-from tools.models import Thread
+from agent.understanding.intents import is_confirmation
+from tools.db.shop import Shop, open_shop
 from tools.shapes import Card, Constraints, Goal, ToolCall, TurnResult
-from tools.shop import Shop, open_shop
+from tools.shoppers import threads
 
 log = logging.getLogger(__name__)
 _cards = TypeAdapter(list[Card])
 
 
-class ThreadNotFound(LookupError):
-    """The thread belongs to another shopper (answered as 404, never 403)."""
-
-
 class Assistant:
-    def __init__(self, shop: Shop, settings: Settings, checkpointer: Any, llm_planner: Any = None):
+    def __init__(self, shop: Shop, settings: Settings, checkpointer: Any,
+                 llm_planner: LLMPlanner | None = None):
         self.shop = shop
         self.settings = settings
         self.checkpointer = checkpointer
-        self.graph = build_graph(Deps(shop, settings, llm_planner), checkpointer)
+        self.llm_planner = llm_planner
+        self.graph = build_graph(checkpointer)
         self._executor = ThreadPoolExecutor(max_workers=settings.resolved_turn_workers,
                                             thread_name_prefix="sarto-turn")
 
@@ -53,30 +52,40 @@ class Assistant:
         shop = shop or open_shop(settings.resolved_database_url, settings.data_dir, settings.chroma_url)
         llm = None
         if settings.llm_model:
-            from agent.llm_planner import LLMPlanner
+            from agent.planning.llm import LLMPlanner
 
             llm = LLMPlanner.from_settings(settings)
         return cls(shop, settings, checkpointer or open_checkpointer(settings), llm)
 
     # --- turns -----------------------------------------------------------------------------
 
+    def claim_thread(self, request: TurnRequest) -> bool:
+        """Before a turn: True when its thread is new; ThreadNotFound when it is another shopper's
+        (surfaces call this first to answer 404 before a stream starts)."""
+        return threads.claim_thread(self.shop, request.thread_id, request.shopper_id,
+                                    request.now or datetime.now(UTC))
+
     def stream(self, request: TurnRequest, cancelled: threading.Event | None = None,
-               on_event: Callable[[RunEvent], None] | None = None) -> Iterator[RunEvent | TurnResult]:
+               on_event: Callable[[RunEvent], None] | None = None,
+               new_thread: bool | None = None) -> Iterator[RunEvent | TurnResult]:
         """The turn's events, then its TurnResult. With `on_event`, the nodes' events go to it the
         moment they are written (from this thread) and only the closing items are yielded; without
-        it they are yielded after each graph step."""
+        it they are yielded after each graph step. `new_thread` is `claim_thread`'s answer when the
+        caller already claimed the thread."""
         started = time.perf_counter()
         now = request.now or datetime.now(UTC)
-        new_thread = self._claim_thread(request, now)
-        config: dict[str, Any] = {"configurable": {"thread_id": request.thread_id}}
+        if new_thread is None:
+            new_thread = self.claim_thread(request)
+        config: Any = {"configurable": {"thread_id": request.thread_id}}
         graph_input: Any = self._input(request, now, config, new_thread)
         written: deque[RunEvent] = deque()
-        run_config = {"configurable": {**config["configurable"],
-                                       EMIT_KEY: on_event if on_event is not None else written.append}}
+        context = StylistContext(shop=self.shop, settings=self.settings, thread_id=request.thread_id,
+                                 emit=on_event if on_event is not None else written.append,
+                                 llm_planner=self.llm_planner)
         interrupts: list[Any] = []
-        values: dict[str, Any] = {}
+        values: Any = {}
         # durability="exit": one checkpoint write per turn (and at an interrupt), not one per step
-        for mode, chunk in self.graph.stream(graph_input, run_config, durability="exit",
+        for mode, chunk in self.graph.stream(graph_input, config, context=context, durability="exit",
                                              stream_mode=["updates", "values"]):
             while written:
                 yield written.popleft()
@@ -92,7 +101,7 @@ class Assistant:
         keep_latest(self.checkpointer, request.thread_id)
         pending = None
         if interrupts:
-            from agent.compose import proposal_text
+            from agent.answer.render import proposal_text
 
             pending = interrupts[0].value["proposal"]
             language = values.get("language") or "it"
@@ -102,7 +111,7 @@ class Assistant:
             yield InterruptEvent(interrupt_id=str(interrupts[0].id), payload=pending)
         yield self._result(request, values, pending, (time.perf_counter() - started) * 1000)
 
-    def _input(self, request: TurnRequest, now: datetime, config: dict[str, Any], new_thread: bool) -> Any:
+    def _input(self, request: TurnRequest, now: datetime, config: Any, new_thread: bool) -> Any:
         answer = request.resume
         if answer is None:
             said = is_confirmation(request.message)
@@ -115,13 +124,12 @@ class Assistant:
                 return Command(resume=answer, update=self._answered(state, request, now))
         events = [e.model_dump(mode="json") for e in request.events]
         return turn_input(request.shopper_id, request.message, request.language, now, request.layout,
-                          request.context, events)
+                          request.context, events, new_thread)
 
     @staticmethod
     def _answered(state: Any, request: TurnRequest, now: datetime) -> dict[str, Any]:
         """The proposing turn ended at the question, before compose wrote it to the transcript:
         record it now, so the thread's history reads ask → question → answer → outcome."""
-        from agent.compose import proposal_text
 
         values = state.values
         asked_at = values.get("now") or now.isoformat()
@@ -157,8 +165,8 @@ class Assistant:
             raise RuntimeError("the run was cancelled")
         return result
 
-    async def astream(self, request: TurnRequest, cancelled: threading.Event | None = None
-                      ) -> AsyncIterator[RunEvent | TurnResult]:
+    async def astream(self, request: TurnRequest, cancelled: threading.Event | None = None,
+                      new_thread: bool | None = None) -> AsyncIterator[RunEvent | TurnResult]:
         loop = asyncio.get_running_loop()
         queue: asyncio.Queue[Any] = asyncio.Queue()
         done = object()
@@ -169,7 +177,7 @@ class Assistant:
 
         def work() -> None:
             try:
-                for item in self.stream(request, stop, on_event=push):
+                for item in self.stream(request, stop, on_event=push, new_thread=new_thread):
                     push(item)
             except BaseException as exc:  # surfaced to the consumer, never swallowed
                 loop.call_soon_threadsafe(queue.put_nowait, exc)
@@ -199,35 +207,12 @@ class Assistant:
 
     # --- threads ---------------------------------------------------------------------------
 
-    def _claim_thread(self, request: TurnRequest, now: datetime) -> bool:
-        """Bind the thread to its shopper; True when the thread is new."""
-        from agent.context import get_or_create_shopper
-
-        with session_scope(self.shop.engine) as s:
-            row = s.get(Thread, request.thread_id)
-            if row is not None and row.shopper_id != request.shopper_id:
-                raise ThreadNotFound(request.thread_id)
-            if row is None:
-                # the thread row points at the shopper, so an unknown id becomes a guest first
-                get_or_create_shopper(self.shop, request.shopper_id, request.language or "it", now)
-                s.add(Thread(id=request.thread_id, shopper_id=request.shopper_id,
-                             title=(request.message.strip() or "…")[:120], created_at=now, updated_at=now))
-                return True
-            row.updated_at = now
-            return False
-
     def list_threads(self, shopper_id: str) -> list[dict[str, Any]]:
-        with session_scope(self.shop.engine) as s:
-            rows = s.scalars(select(Thread).where(Thread.shopper_id == shopper_id)
-                             .order_by(Thread.updated_at.desc())).all()
-            return [{"thread_id": t.id, "title": t.title, "updated_at": t.updated_at.isoformat()}
-                    for t in rows]
+        return threads.list_threads(self.shop, shopper_id)
 
     def get_thread(self, shopper_id: str, thread_id: str) -> dict[str, Any] | None:
-        with session_scope(self.shop.engine) as s:
-            row = s.get(Thread, thread_id)
-            if row is None or row.shopper_id != shopper_id:
-                return None
+        if not threads.owns_thread(self.shop, shopper_id, thread_id):
+            return None
         values = self.graph.get_state({"configurable": {"thread_id": thread_id}}).values
         transcript = values.get("transcript") or []
         return {"thread_id": thread_id,
@@ -236,15 +221,10 @@ class Assistant:
                 "goal": values.get("goal"), "constraints": values.get("constraints")}
 
     def delete_shopper_threads(self, shopper_id: str) -> int:
-        with session_scope(self.shop.engine) as s:
-            ids = list(s.scalars(select(Thread.id).where(Thread.shopper_id == shopper_id)))
-            s.execute(delete(Thread).where(Thread.shopper_id == shopper_id))
+        ids = threads.delete_threads(self.shop, shopper_id)
         for thread_id in ids:
             self.checkpointer.delete_thread(thread_id)
         return len(ids)
 
     def merge_threads(self, from_shopper_id: str, to_shopper_id: str) -> int:
-        with session_scope(self.shop.engine) as s:
-            result = s.execute(update(Thread).where(Thread.shopper_id == from_shopper_id)
-                               .values(shopper_id=to_shopper_id))
-            return int(result.rowcount or 0)  # type: ignore[attr-defined]
+        return threads.move_threads(self.shop, from_shopper_id, to_shopper_id)

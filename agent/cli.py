@@ -23,7 +23,7 @@ def fail(message: str) -> NoReturn:
 
 def _shop(data_dir: Path | None = None):  # type: ignore[no-untyped-def]
     from agent.settings import get_settings
-    from tools.shop import open_shop
+    from tools.db.shop import open_shop
 
     settings = get_settings()
     if data_dir is not None:
@@ -97,7 +97,7 @@ def search(
     """Search the catalog with hard filters."""
     from pydantic import ValidationError
 
-    from tools.search import SearchError, search_products
+    from tools.catalog.search import SearchError, search_products
     from tools.shapes import SearchFilters
 
     try:

@@ -1,5 +1,6 @@
-"""The one internal event stream of a run (DESIGN.md §5). The graph emits these through LangGraph's
-custom stream writer; the HTTP layer only encodes them (AG-UI, AI SDK UI message stream, JSON).
+"""The one internal event stream of a run (DESIGN.md §5) and the turn request every surface sends.
+The graph's nodes write these events through the run's `emit` callback; the HTTP layer only
+encodes them (AG-UI, AI SDK UI message stream, JSON).
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from tools.shapes import Card, TurnResult
+from tools.shapes import BrowsingEvent, Card
 
 
 class _Event(BaseModel):
@@ -87,18 +88,6 @@ RunEvent = Annotated[
 ]
 
 
-class BrowsingEvent(BaseModel):
-    """A browsing event as the storefront, the app and `--events` files send it."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    type: Literal["search", "product_view", "content_view", "add_to_cart", "purchase"]
-    sku: str | None = Field(default=None, max_length=32)
-    text: str | None = Field(default=None, max_length=500)
-    at: datetime | None = None
-    days_ago: float | None = Field(default=None, ge=0, le=3650)
-
-
 class TurnRequest(BaseModel):
     """One shopper turn, whatever surface it came from."""
 
@@ -114,19 +103,3 @@ class TurnRequest(BaseModel):
     context: dict[str, Any] = {}  # from the app: {"lat":..,"lon":..,"weather":"rain","city":..}
     resume: Literal["confirm", "decline"] | None = None  # answer to a pending interrupt
     idempotency_key: str | None = None
-
-
-__all__ = [
-    "BrowsingEvent",
-    "CardEvent",
-    "ErrorEvent",
-    "InterruptEvent",
-    "RunEvent",
-    "StateEvent",
-    "StepEvent",
-    "TextEvent",
-    "ToolCallEvent",
-    "ToolResultEvent",
-    "TurnRequest",
-    "TurnResult",
-]

@@ -1,4 +1,6 @@
-"""The stylist graph's state. Values are plain JSON-able dicts so any checkpointer stores them."""
+"""The stylist graph's state: what a thread remembers and what a turn works on. The planners and
+the answer read it too, so it sits beside the graph, not inside it. Values are plain JSON-able
+dicts so any checkpointer stores them."""
 
 from __future__ import annotations
 
@@ -22,6 +24,7 @@ class StylistState(TypedDict, total=False):
     layout_request: str | None
     request_context: dict[str, Any]  # app context: lat, lon, city, weather
     request_events: list[dict[str, Any]]
+    new_thread: bool  # the thread's first turn: load_context binds it to the shopper
     turn: int
 
     # loaded by load_context

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import Engine, select
 
-from tools.models import Event, Inventory, Order, OrderLine, Product, Shopper, Store, Variant
+from tools.db.models import Event, Inventory, Order, OrderLine, Product, Shopper, Store, Variant
 
 
 def _norm(value: Any) -> str:

@@ -18,8 +18,9 @@ from catalog_seed.browsing import generate_events
 from catalog_seed.products import generate_catalog
 from catalog_seed.shoppers import generate_shoppers, shopper_count
 from catalog_seed.stock import inventory_rows, load_stores, store_rows
-from tools.database import create_schema, session_scope
-from tools.models import (
+from tools.catalog.index import catalog_index
+from tools.db.engine import create_schema, session_scope
+from tools.db.models import (
     Base,
     Event,
     Inventory,
@@ -32,7 +33,7 @@ from tools.models import (
     Store,
     Variant,
 )
-from tools.shop import Shop
+from tools.db.shop import Shop
 
 log = logging.getLogger(__name__)
 
@@ -190,7 +191,7 @@ def seed_shop(
         skipped=False,
     )
     if build_index:
-        shop.index(for_sync=True).sync(progress=progress)
+        catalog_index(shop, for_sync=True).sync(progress=progress)
     summary.seconds = time.perf_counter() - started
     log.info(
         "seeded %d products, %d variants, %d stock rows, %d shoppers, %d orders, %d events in %.1f s",

@@ -13,9 +13,9 @@ from typing import Any
 
 from sqlalchemy import delete, func, insert, select
 
-from tools.database import session_scope
-from tools.models import Inventory, Product, Store, Variant
-from tools.shop import Shop
+from tools.db.engine import session_scope
+from tools.db.models import Inventory, Product, Store, Variant
+from tools.db.shop import Shop
 from tools.taxonomy import CATEGORIES, COLOURS, FITS, OCCASIONS, PATTERNS, SEASONS, STYLES, size_run
 
 STORE_CODES = ("MI01", "RM01", "NA01", "TO01", "FI01", "BO01", "VE01", "VR01", "GE01", "BA01", "PA01",

@@ -18,9 +18,10 @@ from typing import Any
 import numpy as np
 
 from evals.bench_catalog import product_count, seed_catalog
-from tools.database import sqlite_url
+from tools.catalog.index import catalog_index
+from tools.db.engine import sqlite_url
+from tools.db.shop import Shop, open_shop
 from tools.shapes import SearchFilters
-from tools.shop import Shop, open_shop
 from tools.taxonomy import CATEGORIES, COLOURS, DEPARTMENTS, OCCASIONS
 
 log = logging.getLogger(__name__)
@@ -88,9 +89,9 @@ def _timed(fn: Callable[[], Any]) -> tuple[float, Any]:
 def _exact_scores(shop: Shop, f: SearchFilters, query: str, vec: np.ndarray,
                   cosine_only: bool) -> dict[str, float]:
     """Brute force: score every product in the catalog, keep those passing the filters."""
-    from tools.search import _ranking_terms, attribute_bonus, candidate_mask
+    from tools.catalog.search import _ranking_terms, attribute_bonus, candidate_mask
 
-    snap = shop.index().snapshot
+    snap = catalog_index(shop).snapshot
     assert snap is not None
     everything = np.arange(snap.catalog.size)
     scores = snap.vectors @ vec
@@ -122,7 +123,7 @@ def _build(count: int, workdir: Path) -> tuple[Shop, dict[str, Any]]:
         t = time.perf_counter()
         seed_catalog(shop, count, seed=7)
         facts = {"seed_s": round(time.perf_counter() - t, 1)}
-    index = shop.index()
+    index = catalog_index(shop)
     if "fresh" not in facts:
         stats = index.sync(progress=True)
         facts["fresh"] = {"products": stats.products, "embedded": stats.embedded,
@@ -137,8 +138,7 @@ def _build(count: int, workdir: Path) -> tuple[Shop, dict[str, Any]]:
 
 
 def run_search_benchmark(counts: list[int], queries: int, workdir: Path) -> None:
-    from tools.embeddings import embed_queries
-    from tools.search import search_products
+    from tools.catalog.search import search_products
 
     logging.basicConfig(level=logging.WARNING)
     workdir.mkdir(parents=True, exist_ok=True)
@@ -149,9 +149,10 @@ def run_search_benchmark(counts: list[int], queries: int, workdir: Path) -> None
         shop, facts = _build(count, workdir)
         rnd = random.Random(count)
         texts = _queries(queries * len(MIXES), rnd)
-        single = [_timed(partial(embed_queries, [q]))[0] for q in texts[:50]]
-        batch_ms, vectors = _timed(partial(embed_queries, texts))
-        collection = shop.index().collection()
+        embed = catalog_index(shop).embedder.encode
+        single = [_timed(partial(embed, [q]))[0] for q in texts[:50]]
+        batch_ms, vectors = _timed(partial(embed, texts))
+        collection = catalog_index(shop).collection()
         rows = []
         for m, mix in enumerate(MIXES):
             ours, chroma, rec_ours, rec_chroma = [], [], [], []

@@ -167,8 +167,8 @@ def _open_catalog(size: int, workdir: Path) -> Any:
     """The `sarto bench search` catalog of this size: reused when seeded and indexed, else built."""
     folder = workdir / f"catalog-{size}"
     if (folder / "bench-index.json").exists() and (folder / "sarto.db").exists():
-        from tools.database import sqlite_url
-        from tools.shop import open_shop
+        from tools.db.engine import sqlite_url
+        from tools.db.shop import open_shop
 
         return open_shop(sqlite_url(folder), folder)
     from evals.bench_search import _build
@@ -191,8 +191,8 @@ def run_serve_benchmark(sizes: list[int], workdir: Path, idle_turns: int = 100,
             assert size is not None
             shop = _open_catalog(size, workdir)
         else:
-            from tools.database import sqlite_url
-            from tools.shop import open_shop
+            from tools.db.engine import sqlite_url
+            from tools.db.shop import open_shop
 
             shop = open_shop(sqlite_url(folder), folder)
         from evals.bench_catalog import product_count

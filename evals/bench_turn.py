@@ -15,8 +15,9 @@ from typing import Any
 
 from sqlalchemy import select
 
-from tools.database import session_scope
-from tools.models import Product
+from tools.catalog.index import catalog_index
+from tools.db.engine import session_scope
+from tools.db.models import Product
 
 NOW = datetime(2026, 11, 1, 12, tzinfo=UTC)
 
@@ -77,7 +78,7 @@ def run_turn_benchmark(counts: list[int], turns: int, workdir: Path) -> list[dic
         settings = Settings(data_dir=shop.data_dir, database_url=None)
         # the default SQLite checkpointer, as `sarto serve` runs it
         assistant = Assistant.open(settings, shop)
-        shop.index()  # load the index before timing: a served shop has it open
+        catalog_index(shop)  # load the index before timing: a served shop has it open
         warm = TurnRequest(shopper_id="bench-warm", thread_id="bench-warm", message="colloquio, taglia 50",
                            now=NOW)
         assistant.run(warm)

@@ -22,8 +22,8 @@ from evals.cases import EvalCase, load_cases, select_suite
 from evals.metrics import load_thresholds, summarise
 from evals.scorers import Records, TurnContext, Verdict, score_turn
 from evals.setup import ProductPicker, prepare_case, reference_now, reset_shopper
+from tools.db.shop import Shop
 from tools.shapes import TurnResult
-from tools.shop import Shop
 
 log = logging.getLogger(__name__)
 
@@ -189,9 +189,9 @@ def run_eval(settings: Any, *, suite: str = "all", planner: str = "deterministic
     from sqlalchemy import select
 
     from agent.assistant import Assistant
-    from tools.database import session_scope
-    from tools.models import Product
-    from tools.shop import open_shop
+    from tools.db.engine import session_scope
+    from tools.db.models import Product
+    from tools.db.shop import open_shop
 
     if planner == "deterministic":
         settings = settings.model_copy(update={"llm_model": None})

@@ -11,8 +11,8 @@ from decimal import Decimal
 from sqlalchemy import Engine, delete, select
 
 from evals.cases import EvalCase, ProductPick
-from tools.database import session_scope
-from tools.models import Event, Order, OrderLine, Product, Reservation, Shopper, Thread, Variant
+from tools.db.engine import session_scope
+from tools.db.models import Event, Order, OrderLine, Product, Reservation, Shopper, Thread, Variant
 
 log = logging.getLogger(__name__)
 _Candidate = tuple[str, int, list[str], list[str], Decimal]  # sku, formality, colours, occasions, price

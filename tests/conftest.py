@@ -39,8 +39,8 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def shop(data_dir: Path) -> Iterator[object]:
     """The default seed catalog on SQLite, loaded and indexed once for the whole session."""
     from catalog_seed.load import seed_shop
-    from tools.database import sqlite_url
-    from tools.shop import open_shop
+    from tools.db.engine import sqlite_url
+    from tools.db.shop import open_shop
 
     shop = open_shop(sqlite_url(data_dir), data_dir)
     seed_shop(shop, products=SEED_PRODUCTS, seed=SEED, if_empty=False, build_index=True,

@@ -36,6 +36,7 @@ from tools.shapes import (
     ToolCall,
     TurnResult,
 )
+from tools.shoppers.threads import ThreadNotFound
 
 _ITEMS = [
     ("MW-BLZ-0001", "blazer", "jacket", "Blazer in lana blu", "50", "189.00"),
@@ -61,7 +62,7 @@ def outfit_card(layout: str = "image-grid") -> OutfitCard:
 
 
 class ScriptedAssistant:
-    """Implements agent.runtime.AssistantProtocol with a fixed, realistic script."""
+    """Implements agent.surfaces.AssistantProtocol with a fixed, realistic script."""
 
     def __init__(self, delay: float = 0.01, text_delay: float | None = None) -> None:
         self.delay = delay
@@ -69,7 +70,14 @@ class ScriptedAssistant:
         self.requests: list[TurnRequest] = []
         self.threads: dict[str, dict[str, Any]] = {}  # thread_id -> {shopper_id, messages, cards, ...}
 
-    async def astream(self, request: TurnRequest) -> AsyncIterator[RunEvent | TurnResult]:
+    def claim_thread(self, request: TurnRequest) -> bool:
+        thread = self.threads.get(request.thread_id)
+        if thread is not None and thread["shopper_id"] != request.shopper_id:
+            raise ThreadNotFound(request.thread_id)
+        return thread is None
+
+    async def astream(self, request: TurnRequest, new_thread: bool | None = None
+                      ) -> AsyncIterator[RunEvent | TurnResult]:
         self.requests.append(request)
         lang = request.language or "it"
         d = self.delay

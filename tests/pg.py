@@ -62,7 +62,7 @@ def pg_url() -> Iterator[str]:
     try:
         yield url
     finally:
-        from tools.database import get_engine
+        from tools.db.engine import get_engine
 
         # Close pooled connections of any engine the test opened, then drop the database.
         get_engine(url).dispose()

@@ -12,9 +12,9 @@ from agent.assistant import Assistant
 from agent.events import InterruptEvent, TurnRequest
 from agent.settings import Settings
 from catalog_seed.load import seed_shop
-from tools.database import session_scope
-from tools.models import Inventory, Thread
-from tools.shop import open_shop
+from tools.db.engine import session_scope
+from tools.db.models import Inventory, Thread
+from tools.db.shop import open_shop
 
 NOW = datetime(2026, 11, 1, 12, tzinfo=UTC)
 

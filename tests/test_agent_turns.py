@@ -11,11 +11,12 @@ import pytest
 from langgraph.checkpoint.memory import InMemorySaver
 from sqlalchemy import select
 
-from agent.assistant import Assistant, ThreadNotFound
+from agent.assistant import Assistant
 from agent.events import CardEvent, InterruptEvent, StateEvent, TextEvent, TurnRequest
 from agent.settings import Settings
-from tools.database import session_scope
-from tools.models import Inventory, Product, Variant
+from tools.db.engine import session_scope
+from tools.db.models import Inventory, Product, Variant
+from tools.shoppers.threads import ThreadNotFound
 from tools.taxonomy import GOALS
 
 NOW = datetime(2026, 11, 1, 12, tzinfo=UTC)
@@ -188,7 +189,7 @@ def test_another_shopper_cannot_use_a_thread(assistant: Assistant) -> None:
 
 
 def test_without_consent_stored_sizes_do_not_shape_the_answer(assistant: Assistant, shop: Any) -> None:
-    from tools.models import Shopper
+    from tools.db.models import Shopper
 
     with session_scope(shop.engine) as s:
         s.add(Shopper(id="no-consent", known_sizes={"IT": "56", "EU": "46", "INT": "XXL"},

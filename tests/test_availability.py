@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import text
 
-from tools.availability import availability_for_variants, check_availability
 from tools.geo import CITY_COORDS, haversine_km, locate
-from tools.stores import find_nearby_stores, store_map
+from tools.stock.availability import availability_for_variants, check_availability
+from tools.stock.stores import find_nearby_stores, store_map
 
 
 def _free_rows(shop, variant_id: str) -> dict[str, int]:

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from agent.constraints import asked_size, extract_constraints, wants_cheaper
+from agent.understanding.constraints import asked_size, extract_constraints, wants_cheaper
 from tools.shapes import Budget, Constraints, Location
 
 STORES = {"milano": "MI01", "roma": "RM01", "napoli": "NA01", "torino": "TO01", "firenze": "FI01",

@@ -57,8 +57,8 @@ def test_the_run_writes_one_scored_line_per_case_and_a_report(fast_run: EvalRun)
 def test_the_run_leaves_the_shop_as_it_found_it(fast_run: EvalRun, shop) -> None:  # type: ignore[no-untyped-def]
     from sqlalchemy import func, select
 
-    from tools.database import session_scope
-    from tools.models import Event, Shopper
+    from tools.db.engine import session_scope
+    from tools.db.models import Event, Shopper
 
     with session_scope(shop.engine) as s:
         assert s.scalar(select(func.count()).select_from(Shopper).where(Shopper.id.like("EV-%"))) == 0

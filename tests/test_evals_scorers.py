@@ -10,8 +10,8 @@ from sqlalchemy import select
 from evals.cases import EvalCase
 from evals.scorers import Records, TurnContext, score_turn
 from evals.setup import ProductPicker, prepare_case, reference_now, reset_shopper
-from tools.database import session_scope
-from tools.models import Inventory, Product, Shopper, Variant
+from tools.db.engine import session_scope
+from tools.db.models import Inventory, Product, Shopper, Variant
 from tools.shapes import Budget, Constraints, Goal, OutfitCard, OutfitItem, Price, StockAt, TurnResult
 from tools.taxonomy import GOALS
 

@@ -13,8 +13,7 @@ from typing import Any
 
 import pytest
 
-from agent.events import BrowsingEvent
-from agent.goals import (
+from agent.understanding.goals import (
     HALF_LIFE_DAYS,
     ProductFacts,
     TimedEvent,
@@ -23,8 +22,8 @@ from agent.goals import (
     recency_weight,
     timed_events,
 )
-from agent.language import detect_language
-from tools.shapes import Goal
+from agent.understanding.language import detect_language
+from tools.shapes import BrowsingEvent, Goal
 from tools.taxonomy import GOAL_KEYS
 
 NOW = datetime(2026, 11, 2, 10, 0, tzinfo=UTC)

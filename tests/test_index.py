@@ -5,19 +5,20 @@ from __future__ import annotations
 import numpy as np
 from sqlalchemy import select, update
 
-from tools.models import Product
-from tools.search import search_products
+from tools.catalog.index import catalog_index
+from tools.catalog.search import search_products
+from tools.db.models import Product
 from tools.shapes import SearchFilters
 
 
 def test_reindexing_an_unchanged_catalog_embeds_nothing(shop):
-    stats = shop.index().sync(progress=False)
+    stats = catalog_index(shop).sync(progress=False)
     assert stats.embedded == 0
     assert stats.skipped == stats.products >= 1500
 
 
 def test_changing_one_title_re_embeds_exactly_that_product(shop):
-    index = shop.index()
+    index = catalog_index(shop)
     with shop.engine.begin() as conn:
         sku, title_it, title_en = conn.execute(select(Product.sku, Product.title_it, Product.title_en)
                                                .where(Product.category == "tie").limit(1)).one()
@@ -48,7 +49,7 @@ def test_a_products_own_title_finds_it_first(shop):
         counts[row.title_en] = counts.get(row.title_en, 0) + 1
     unique = [r for r in rows if counts[r.title_it] == counts[r.title_en] == 1][::97][:8]
     assert len(unique) >= 5
-    texts = dict(zip(shop.index().snapshot.catalog.skus, shop.index().snapshot.catalog.texts,
+    texts = dict(zip(catalog_index(shop).snapshot.catalog.skus, catalog_index(shop).snapshot.catalog.texts,
                      strict=True))
     found = 0
     for row in unique:
@@ -63,7 +64,7 @@ def test_a_products_own_title_finds_it_first(shop):
 
 
 def test_indexed_vectors_match_a_fresh_encoding_of_the_same_text(shop):
-    index = shop.index()
+    index = catalog_index(shop)
     snap = index.snapshot
     rows = [0, snap.catalog.size // 2, snap.catalog.size - 1]
     fresh = index.embedder.encode([snap.catalog.texts[r] for r in rows])
@@ -72,9 +73,9 @@ def test_indexed_vectors_match_a_fresh_encoding_of_the_same_text(shop):
 
 
 def test_reopening_the_index_loads_the_same_vectors(shop):
-    from tools.index import CatalogIndex
+    from tools.catalog.index import CatalogIndex
 
     reopened = CatalogIndex.open(shop)
-    assert reopened.snapshot.catalog.skus == shop.index().snapshot.catalog.skus
+    assert reopened.snapshot.catalog.skus == catalog_index(shop).snapshot.catalog.skus
     assert bool(reopened.snapshot.embedded.all())
-    assert np.array_equal(reopened.snapshot.vectors, shop.index().snapshot.vectors)
+    assert np.array_equal(reopened.snapshot.vectors, catalog_index(shop).snapshot.vectors)

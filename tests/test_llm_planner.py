@@ -28,16 +28,16 @@ from openai_fake import (
 from sqlalchemy import select
 from support import outbound_attempts
 
+from agent.answer.grounding import check_grounding
+from agent.answer.render import eur
 from agent.assistant import Assistant
-from agent.compose import eur
 from agent.events import TurnRequest
-from agent.grounding import check_grounding
-from agent.model_factory import resolved_endpoint
+from agent.planning.model_factory import resolved_endpoint
 from agent.settings import Settings
-from agent.toolbox import TOOL_ARGS
-from tools.database import session_scope
-from tools.models import Product
+from tools.db.engine import session_scope
+from tools.db.models import Product
 from tools.shapes import OutfitCard, TurnResult
+from tools.table import TOOLS
 
 TIMEOUT_S = 1.0
 INTERVIEW = "I need a men's outfit for a job interview, budget 600 euro, jacket size 50, shoes 43"
@@ -111,7 +111,7 @@ def test_model_tool_call_runs_the_real_tool_and_cards_come_from_the_catalog(
 
     first = requests[0]["body"]
     assert first["stream"] is True and first["model"] == "test-model"
-    assert {t["function"]["name"] for t in first["tools"]} == set(TOOL_ARGS)
+    assert {t["function"]["name"] for t in first["tools"]} == set(TOOLS)
     system = first["messages"][0]["content"]
     assert "job_interview" in system and "600" in system and '"IT":"50"' in system
     assert first["messages"][-1] == {"role": "user", "content": INTERVIEW}

@@ -29,10 +29,10 @@ def hub_calls(monkeypatch) -> list[str]:
 
 def test_model_index_and_search_stay_offline(tmp_path: Path, hub_calls):
     from catalog_seed.load import seed_shop
-    from tools.database import sqlite_url
-    from tools.embeddings import Embedder
-    from tools.search import search_products
-    from tools.shop import open_shop
+    from tools.catalog.embeddings import Embedder
+    from tools.catalog.search import search_products
+    from tools.db.engine import sqlite_url
+    from tools.db.shop import open_shop
 
     before = len(support.outbound_attempts)
     vectors = Embedder().encode(["giacca blu", "navy blazer"])
@@ -48,7 +48,7 @@ def test_model_index_and_search_stay_offline(tmp_path: Path, hub_calls):
 
 def test_sentence_transformers_and_the_onnx_encoder_agree(hub_calls):
     """The ONNX encoder indexes; either encoder may embed queries: they must share one space."""
-    from tools.embeddings import Embedder
+    from tools.catalog.embeddings import Embedder
 
     texts = ["Giacca monopetto in lana blu navy, vestibilità slim", "red silk evening dress"]
     onnx = Embedder("onnx").encode(texts)

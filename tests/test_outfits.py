@@ -10,9 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import bindparam, text
 
-from tools.alternatives import find_budget_alternatives
 from tools.budget import fits_budget, outfit_total
-from tools.outfits import OutfitPlan, assemble_outfit, slot_queries
+from tools.outfits.alternatives import find_budget_alternatives
+from tools.outfits.assemble import OutfitPlan, assemble_outfit
 from tools.shapes import Budget, Constraints, Location, OutfitCard
 from tools.taxonomy import GOALS, size_system_for
 
@@ -20,21 +20,10 @@ SIZES = {"menswear": {"IT": "50", "INT": "L", "EU": "43"},
          "womenswear": {"IT": "42", "INT": "M", "EU": "38"},
          "kids": {"AGE": "8A", "EU": "31"}}
 GOAL_DEPARTMENTS = [(g, d) for g, spec in GOALS.items() for d in spec.slots]
-_vectors: dict[tuple[str, str, str], dict] = {}
-
-
-def vectors(shop, goal: str, department: str, language: str = "it") -> dict:
-    """Slot query vectors embedded once per look kind, as the planner does once per turn."""
-    key = (goal, department, language)
-    if key not in _vectors:
-        queries = slot_queries(goal, department, language)
-        _vectors[key] = dict(zip(queries, shop.index().embedder.encode(list(queries.values())), strict=True))
-    return _vectors[key]
 
 
 def dress(shop, goal: str, department: str, constraints: Constraints, **kw) -> OutfitPlan:
-    return assemble_outfit(shop, goal, department, constraints, origin=kw.pop("origin", None),
-                           query_vectors=vectors(shop, goal, department), **kw)
+    return assemble_outfit(shop, goal, department, constraints, origin=kw.pop("origin", None), **kw)
 
 
 def product_rows(shop, skus: list[str]) -> dict[str, dict]:

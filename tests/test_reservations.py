@@ -14,9 +14,10 @@ from hypothesis import strategies as st
 from pg import pg_url  # noqa: F401  (the PostgreSQL database fixture)
 from sqlalchemy import delete, text, update
 
-from tools.database import create_schema, get_engine, session_scope, sqlite_url
-from tools.models import Inventory, Product, Reservation, ReservationItem, Shopper, Store, Variant
-from tools.reservations import (
+from tools.db.engine import create_schema, get_engine, session_scope, sqlite_url
+from tools.db.models import Inventory, Product, Reservation, ReservationItem, Shopper, Store, Variant
+from tools.db.shop import Shop
+from tools.stock.reservations import (
     PICKUP_ALPHABET,
     cancel_reservation,
     expire_reservations,
@@ -24,8 +25,6 @@ from tools.reservations import (
     reserve_in_store,
     store_reservations,
 )
-from tools.shop import Shop
-from tools.stores import clear_store_cache
 
 NOW = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
 HOURS = {d: ["10:00", "19:30"] for d in ("mon", "tue", "wed", "thu", "fri", "sat")} | {"sun": None}
@@ -57,7 +56,6 @@ def build_small_shop(engine_url: str, data_dir: Path) -> Shop:
             s.flush()
             for loc in ("NA01", "VE01", "online"):
                 s.add(Inventory(variant_id=variant, location=loc, quantity=3, reserved=0, updated_at=NOW))
-    clear_store_cache()
     return Shop(engine=engine, data_dir=data_dir)
 
 
@@ -241,7 +239,6 @@ def test_postgresql_racers_never_oversell(pg_url: str, tmp_path: Path) -> None: 
     assert free(pg_shop, JACKET) == 1
     assert cancel_reservation(pg_shop, "S1", made.reservation_id or "", NOW).status == "cancelled"
     assert free(pg_shop, JACKET) == 3
-    clear_store_cache()
 
 
 def test_hold_and_cancel_on_the_seeded_shop(shop) -> None:

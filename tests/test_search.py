@@ -11,8 +11,9 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select, text, update
 
-from tools.models import Inventory, Product, Store, Variant
-from tools.search import SearchError, search_products
+from tools.catalog.index import catalog_index
+from tools.catalog.search import SearchError, search_products
+from tools.db.models import Inventory, Product, Store, Variant
 from tools.shapes import SearchFilters
 from tools.taxonomy import CATEGORIES, COLOURS, DEPARTMENTS, OCCASIONS, SEASONS
 
@@ -24,7 +25,7 @@ QUERIES = ("", "giacca blu elegante", "navy wool blazer", "scarpe", "something w
 
 @pytest.fixture(scope="module")
 def store_codes(shop) -> list[str]:
-    shop.index().refresh_stock()  # other modules may have moved stock without telling the index
+    catalog_index(shop).refresh_stock()  # other modules may have moved stock without telling the index
     with shop.engine.connect() as conn:
         return sorted(conn.execute(select(Store.code)).scalars().all())
 
@@ -223,7 +224,7 @@ def test_reserved_last_unit_disappears_from_in_stock_results(shop, store_codes):
             conn.execute(update(Inventory).where(Inventory.variant_id == variant_id,
                                                  Inventory.location == f.location)
                          .values(reserved=held))
-        shop.index().refresh_stock()
+        catalog_index(shop).refresh_stock()
 
 
 @pytest.mark.parametrize("filters", [
@@ -235,11 +236,11 @@ def test_ranking_is_exact_over_every_candidate(shop, filters):
     """Scanning a span or gathering scattered rows, the top 20 is the brute-force top 20."""
     import numpy as np
 
-    from tools.search import _ranking_terms, attribute_bonus, candidate_mask
+    from tools.catalog.search import _ranking_terms, attribute_bonus, candidate_mask
 
     query, f = "camicia elegante in cotone", SearchFilters(**filters)
-    snap = shop.index().snapshot
-    vector = shop.index().embedder.encode([query])[0]
+    snap = catalog_index(shop).snapshot
+    vector = catalog_index(shop).embedder.encode([query])[0]
     everything = np.arange(snap.catalog.size)
     exact = snap.vectors @ vector + attribute_bonus(snap, everything, _ranking_terms(query, f))[0]
     exact = np.where(candidate_mask(snap, f), exact, -np.inf)

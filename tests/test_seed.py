@@ -15,9 +15,9 @@ from sqlalchemy import func, select
 from catalog_seed.digest import shop_digest
 from catalog_seed.images import render_svg
 from catalog_seed.load import REFERENCE_NOW, seed_shop
-from tools.database import session_scope, sqlite_url
-from tools.models import Event, Inventory, Order, OrderLine, Product, Shopper, Store, Variant
-from tools.shop import Shop, open_shop
+from tools.db.engine import session_scope, sqlite_url
+from tools.db.models import Event, Inventory, Order, OrderLine, Product, Shopper, Store, Variant
+from tools.db.shop import Shop, open_shop
 from tools.taxonomy import (
     AGE_BANDS,
     CATEGORIES,

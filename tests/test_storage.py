@@ -11,9 +11,9 @@ from sqlalchemy import select
 
 from catalog_seed.digest import shop_digest
 from catalog_seed.load import seed_shop
-from tools.database import session_scope, sqlite_url
-from tools.models import Inventory, Product, Variant
-from tools.shop import Shop, open_shop
+from tools.db.engine import session_scope, sqlite_url
+from tools.db.models import Inventory, Product, Variant
+from tools.db.shop import Shop, open_shop
 
 PRODUCTS = 200
 SEED = 7

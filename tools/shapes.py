@@ -7,11 +7,12 @@ precision (a float round-trips every cent value exactly).
 
 from __future__ import annotations
 
+from dataclasses import asdict, is_dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, ValidationError
 
 Amount = Annotated[Decimal, PlainSerializer(lambda d: float(d), return_type=float, when_used="json")]
 Layout = Literal["image-grid", "spec-table", "carousel"]
@@ -20,6 +21,30 @@ Source = Literal["message", "profile", "conversation", "events", "default"]
 
 class Record(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+
+def first_error(exc: ValidationError, with_location: bool = True) -> str:
+    """The first validation error as one line people can act on: "events.0.type: Input should be ..."."""
+    err = exc.errors()[0]
+    where = ".".join(str(p) for p in err.get("loc", ()))
+    return f"{where}: {err['msg']}" if with_location and where else str(err["msg"])
+
+
+def jsonable(value: Any) -> Any:
+    """Records, dataclasses, decimals and dates as plain JSON values (amounts as numbers)."""
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json")
+    if is_dataclass(value) and not isinstance(value, type):
+        return jsonable(asdict(value))
+    if isinstance(value, dict):
+        return {k: jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [jsonable(v) for v in value]
+    if isinstance(value, Decimal):
+        return float(value)
+    if hasattr(value, "isoformat"):  # datetimes, dates, times
+        return value.isoformat()
+    return value
 
 
 class Price(Record):
@@ -220,3 +245,17 @@ class TurnResult(Record):
     pending_reservation: dict[str, Any] | None = None
     tool_calls: list[ToolCall] = []
     timings_ms: dict[str, float] = {}
+
+
+# --- shopper data -------------------------------------------------------------------------
+
+class BrowsingEvent(BaseModel):
+    """A browsing event as the storefront, the app and `--events` files send it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    type: Literal["search", "product_view", "content_view", "add_to_cart", "purchase"]
+    sku: str | None = Field(default=None, max_length=32)
+    text: str | None = Field(default=None, max_length=500)
+    at: datetime | None = None
+    days_ago: float | None = Field(default=None, ge=0, le=3650)

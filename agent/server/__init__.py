@@ -1,1 +1,2 @@
-"""The HTTP API: `create_app(settings)` in app.py; thin route modules, streams from run buffers."""
+"""The HTTP API, the top layer: `create_app(settings)` in app.py wires thin route modules
+(routes/), the run buffers every stream reads from (runs/) and the wire formats (wire/)."""

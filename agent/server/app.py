@@ -13,18 +13,16 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from agent.server import (
-    routes_agent,
-    routes_auth,
-    routes_catalog,
-    routes_ops,
-    routes_reservations,
-    routes_shoppers,
-    routes_web,
-)
 from agent.server.deps import Resources
 from agent.server.metrics import Metrics
 from agent.server.problems import install_problem_handlers
+from agent.server.routes import agent as routes_agent
+from agent.server.routes import auth as routes_auth
+from agent.server.routes import catalog as routes_catalog
+from agent.server.routes import ops as routes_ops
+from agent.server.routes import reservations as routes_reservations
+from agent.server.routes import shoppers as routes_shoppers
+from agent.server.routes import web as routes_web
 from agent.settings import Settings
 
 log = logging.getLogger("sarto.server")

@@ -11,13 +11,13 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Header, Request
 
-from agent.runtime import AssistantProtocol
 from agent.server.metrics import Metrics
 from agent.server.problems import ApiError, language_of, not_found
-from agent.server.runs import InMemoryRunStore
+from agent.server.runs.store import InMemoryRunStore
 from agent.server.tokens import Principal, TokenBucket, verify_access
 from agent.settings import Settings
-from tools.shop import Shop
+from agent.surfaces import AssistantProtocol
+from tools.db.shop import Shop
 
 
 @dataclass
@@ -35,7 +35,7 @@ class Resources:
     def shop(self) -> Shop:
         with self._lock:
             if self.shop_ is None:
-                from tools.shop import open_shop
+                from tools.db.shop import open_shop
 
                 s = self.settings
                 self.shop_ = open_shop(s.resolved_database_url, s.data_dir, s.chroma_url)

@@ -10,6 +10,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from tools.errors import NotFound, ShopError
+
 log = logging.getLogger("sarto.server")
 
 PROBLEM_JSON = "application/problem+json"
@@ -99,6 +101,11 @@ def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api_error(request: Request, exc: ApiError) -> JSONResponse:
         return problem(request, exc.status, exc.code, exc.detail, exc.headers, **exc.extra)
+
+    @app.exception_handler(ShopError)
+    async def _shop_error(request: Request, exc: ShopError) -> JSONResponse:
+        status = 404 if isinstance(exc, NotFound) else 422
+        return problem(request, status, exc.code, exc.message, **exc.extra)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:

@@ -9,8 +9,8 @@ from typing import Any
 
 from sqlalchemy import Engine, func, select
 
-from tools.database import session_scope
-from tools.models import Inventory, Product, Shopper, Store, Variant
+from tools.db.engine import session_scope
+from tools.db.models import Inventory, Product, Shopper, Store, Variant
 
 
 @dataclass(frozen=True)

@@ -17,9 +17,9 @@ from fakes import ScriptedAssistant
 from agent.server.app import create_app
 from agent.settings import Settings
 from api.live import serve
-from tools.database import session_scope
-from tools.models import Inventory, Product, Shopper, Store, Variant
-from tools.shop import Shop, open_shop
+from tools.db.engine import session_scope
+from tools.db.models import Inventory, Product, Shopper, Store, Variant
+from tools.db.shop import Shop, open_shop
 
 API_KEY = "test-api-key"
 HOURS = {d: ["10:00", "19:30"] for d in ("mon", "tue", "wed", "thu", "fri", "sat")} | {"sun": None}

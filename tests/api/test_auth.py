@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import select
 
 from api.conftest import API_KEY, guest, shopper_headers
-from tools.database import session_scope
-from tools.models import Event, Shopper
+from tools.db.engine import session_scope
+from tools.db.models import Event, Shopper
 
 pytestmark = pytest.mark.anyio
 CHAT = {"id": "chat-g",

@@ -6,8 +6,8 @@ import httpx
 import pytest
 
 from api.conftest import API_KEY, shopper_headers
-from tools.database import session_scope
-from tools.models import Inventory
+from tools.db.engine import session_scope
+from tools.db.models import Inventory
 
 pytestmark = pytest.mark.anyio
 BODY = {"store_code": "MI01", "items": [{"variant_id": "TST-BLZ-0001-50", "quantity": 1},

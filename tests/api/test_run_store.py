@@ -7,7 +7,7 @@ import asyncio
 import pytest
 
 from agent.server.problems import ApiError
-from agent.server.runs import InMemoryRunStore
+from agent.server.runs.store import InMemoryRunStore
 
 pytestmark = pytest.mark.anyio
 

@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 
 from agent.server.app import create_app
 from api.conftest import API_KEY, shopper_headers
-from tools.database import session_scope
-from tools.models import Event, Inventory, Order, Reservation, ReservationItem, Shopper
+from tools.db.engine import session_scope
+from tools.db.models import Event, Inventory, Order, Reservation, ReservationItem, Shopper
 
 pytestmark = pytest.mark.anyio
 KEY = {"X-API-Key": API_KEY}

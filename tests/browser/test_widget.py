@@ -16,8 +16,8 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from tools.database import session_scope
-from tools.models import Product
+from tools.db.engine import session_scope
+from tools.db.models import Product
 
 LiveStore = Any  # tests/browser/conftest.py: LiveStore (base_url, shop, guests)
 

@@ -1,0 +1,137 @@
+"""Which lines the answer has, given the intent and this turn's tool results (rendered by
+agent/answer/render.py from the records, never typed by a model)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from agent.answer import render as c
+from agent.state import StylistState
+from prompts.loader import say
+
+
+def answer_lines(state: StylistState, language: str) -> tuple[list[str], str | None]:
+    """The answer's lines and, when the turn asks one, the question."""
+    intent = state.get("intent", "outfit")
+    results: dict[str, Any] = state.get("results") or {}
+    lines: list[str] = []
+
+    if intent == "refuse":
+        lines.append(say(language, "refuse"))
+        question = c.question_for(state, language)
+        if question:
+            lines.append(question)
+        return lines, question
+
+    if "reserve_in_store" in results:
+        return c.reservation_lines(results["reserve_in_store"], language), None
+    if intent == "reserve" and not state.get("last_outfit"):
+        lines.append(say(language, "reserve_nothing"))
+
+    if "list_reservations" in results:
+        return _reservations(results["list_reservations"], language), None
+    if "cancel_reservation" in results:
+        res = results["cancel_reservation"]
+        if res.get("status") in ("cancelled", "ok"):
+            return [say(language, "reservation_cancelled", code=res.get("pickup_code", ""))], None
+        return [say(language, "reservations_none")], None
+
+    if "check_availability" in results:
+        lines.extend(_availability(state, language))
+
+    outfit = results.get("assemble_outfit")
+    if outfit:
+        lines.extend(_outfit(outfit, results, state, intent, language))
+    elif "search_products" in results:
+        found = results["search_products"]
+        if found.get("status") == "ok":
+            lines.append(say(language, "products_intro"))
+            for hit in found.get("hits", [])[:5]:
+                title = hit["title_en"] if language == "en" else hit["title_it"]
+                lines.append(f"• {title} – {c.eur(hit['price']['amount'], language)}")
+        else:
+            lines.append(say(language, "products_none"))
+
+    # With the goal unknown the turn always ends on one question, even after showing products.
+    question = None
+    if not lines or ((state.get("goal") or {}).get("label", "unknown") == "unknown" and intent != "reserve"):
+        question = c.question_for(state, language)
+        if question:
+            lines.append(question)
+    return lines, question
+
+
+def _outfit(plan: dict[str, Any], results: dict[str, Any], state: StylistState, intent: str,
+            language: str) -> list[str]:
+    card = plan.get("card") or plan.get("closest")
+    if not card or not card.get("items"):
+        return [say(language, "nothing_found")]
+    lines = []
+    if intent == "cheaper":
+        lines.append(say(language, "cheaper_intro"))
+    constraints = state.get("constraints") or {}
+    partial = bool(constraints.get("only_slots"))
+    plan = {**plan, "constraints_sizes": constraints.get("sizes") or {}}
+    lines.extend(c.outfit_lines(card, plan, language, partial))
+    alts = results.get("find_budget_alternatives")
+    alt_line = c.alternatives_line(alts, card, language) if alts and alts.get("items") else None
+    if alt_line is None:
+        alt_line = _inline_alternatives(card, language)
+    if alt_line:
+        lines.append(alt_line)
+    elif intent == "cheaper":
+        lines.append(say(language, "no_cheaper"))
+    if card.get("fits_budget", True) and all(i.get("size") for i in card["items"]):
+        lines.append(say(language, "reserve_offer"))
+    return lines
+
+
+def _inline_alternatives(card: dict[str, Any], language: str) -> str | None:
+    """The card's own cheaper alternative for its priciest piece, when it has one."""
+    alternatives: dict[str, list[dict[str, Any]]] = card.get("alternatives") or {}
+    best: list[dict[str, Any]] = []
+    for item in sorted(card["items"], key=lambda i: -float(i["price"]["amount"])):
+        cheaper = [a for a in alternatives.get(item["slot"], [])
+                   if float(a["price"]["amount"]) < float(item["price"]["amount"])]
+        if cheaper:
+            best.append(min(cheaper, key=lambda a: float(a["price"]["amount"])))
+        if len(best) == 2:
+            break
+    if not best:
+        return None
+    return c.alternatives_line({"items": best}, card, language)
+
+
+def _availability(state: StylistState, language: str) -> list[str]:
+    result = state["results"]["check_availability"]
+    if result.get("status") != "ok":
+        return []
+    title = result.get("title", result.get("sku", ""))
+    lines = []
+    locations = [s for s in result.get("locations", []) if s.get("quantity", 0) > 0]
+    size = result.get("size") or "—"
+    if not locations:
+        return [say(language, "availability_none", title=title, size=size)]
+    where = []
+    for stock in locations[:4]:
+        if stock["location"] == "online":
+            where.append(say(language, "availability_online", qty=stock["quantity"]))
+        else:
+            km = stock.get("distance_km")
+            store = stock.get("store_name") or stock["location"]
+            where.append(say(language, "availability_store", store=store, qty=stock["quantity"],
+                             km=f"{km:.0f}" if km is not None else "?"))
+    lines.append(say(language, "availability_line", title=title, size=size, where="; ".join(where)))
+    return lines
+
+
+def _reservations(result: dict[str, Any], language: str) -> list[str]:
+    found = [r for r in result.get("reservations", []) if r.get("status") == "held"]
+    if not found:
+        return [say(language, "reservations_none")]
+    parts = [say(language, "reservation_line", code=r.get("pickup_code", ""),
+                 store=r.get("store_name") or r.get("store_code", ""),
+                 total=c.eur(r.get("total", 0), language),
+                 deadline=c._deadline(r.get("expires_at"), language), status=r.get("status"))
+             for r in found]
+    return [say(language, "reservations_list", items="; ".join(parts))]

@@ -1,0 +1,23 @@
+"""What a turn runs with: LangGraph's run context (`context_schema`), read by every node from
+`runtime.context`. One is made per turn, so nothing about a turn lives in the graph or the process."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from agent.events import RunEvent
+from agent.planning.llm import LLMPlanner
+from agent.settings import Settings
+from tools.db.shop import Shop
+
+EventSink = Callable[[RunEvent], None]
+
+
+@dataclass(frozen=True)
+class StylistContext:
+    shop: Shop
+    settings: Settings
+    thread_id: str
+    emit: EventSink  # where the nodes' events go, the moment they are written
+    llm_planner: LLMPlanner | None = None  # set when SARTO_LLM_MODEL is configured

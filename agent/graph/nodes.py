@@ -1,0 +1,156 @@
+"""The graph's nodes: each takes the state and the turn's runtime and returns an update."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from langgraph.runtime import Runtime
+from langgraph.types import interrupt
+from sqlalchemy import select
+
+from agent.answer.lines import answer_lines
+from agent.events import CardEvent, StateEvent, TextEvent
+from agent.graph.calls import call_tool
+from agent.graph.context import StylistContext
+from agent.graph.facts import turn_facts, turn_now
+from agent.graph.reservation import confirm_reservation
+from agent.planning.deterministic import plan_next
+from agent.state import StylistState
+from agent.understanding.browsing import infer_presentation, request_events
+from agent.understanding.constraints import extract_constraints
+from agent.understanding.goals import ProductFacts, TimedEvent
+from agent.understanding.goals import infer_goal as infer
+from agent.understanding.intents import classify
+from agent.understanding.language import detect_language
+from tools.db.engine import session_scope
+from tools.db.models import Product
+from tools.lexicon import normalise
+from tools.shapes import Constraints, Goal
+from tools.shoppers.profiles import get_or_create_shopper, journey_stage, load_history
+from tools.shoppers.threads import start_thread
+from tools.stock.stores import store_map
+
+Ctx = Runtime[StylistContext]
+
+
+def load_context(state: StylistState, runtime: Ctx) -> StylistState:
+    ctx = runtime.context
+    now = turn_now(state)
+    profile = get_or_create_shopper(ctx.shop, state["shopper_id"], state.get("language") or "it", now)
+    if state.get("new_thread"):
+        start_thread(ctx.shop, ctx.thread_id, state["shopper_id"], state.get("message") or "", now)
+    # short follow-ups ("taglia 52", "ok") keep the language the thread is in
+    fallback = state.get("thread_language") or profile["language"]
+    language = state.get("language") or detect_language(
+        state["message"], default="en" if fallback == "en" else "it")
+    history = load_history(ctx.shop, profile, now)
+    events = request_events(state.get("request_events") or [], now) + history.events
+    if profile["consent"]:
+        profile["known_sizes"] = {**history.bought_sizes, **profile["known_sizes"]}
+    else:  # without consent nothing personal shapes the answer
+        profile["known_sizes"] = {}
+        profile["city"] = None
+    profile["journey"] = journey_stage(profile, history.orders, history.last_order, now)
+    presentation = infer_presentation(events, state.get("layout_request"))
+    ctx.emit(StateEvent(path="/presentation", value=presentation))
+    return {"profile": profile, "events": events, "language": language, "thread_language": language,
+            "presentation": presentation, "new_thread": False, "turn": int(state.get("turn") or 0) + 1}
+
+
+def _product_facts(ctx: StylistContext) -> Any:
+    def lookup(skus: Any) -> dict[str, Any]:
+        wanted = sorted({s for s in skus if s})
+        if not wanted:
+            return {}
+        with session_scope(ctx.shop.engine) as s:
+            rows = s.execute(select(Product.sku, Product.department, Product.category,
+                                    Product.occasions, Product.formality, Product.seasons)
+                             .where(Product.sku.in_(wanted))).all()
+        return {r.sku: ProductFacts(sku=r.sku, department=r.department, category=r.category,
+                                    occasions=tuple(r.occasions), formality=r.formality,
+                                    seasons=tuple(r.seasons)) for r in rows}
+
+    return lookup
+
+
+def _known_cities(ctx: StylistContext) -> dict[str, str]:
+    cities: dict[str, str] = {}
+    for code, store in sorted(store_map(ctx.shop).items()):  # cached: stores rarely change
+        cities.setdefault(normalise(store.city), code)
+    return cities
+
+
+def infer_goal(state: StylistState, runtime: Ctx) -> StylistState:
+    ctx = runtime.context
+    now = turn_now(state)
+    profile = state["profile"]
+    timed = [TimedEvent(type=e["type"], at=datetime.fromisoformat(e["at"]), sku=e.get("sku"),
+                        text=e.get("text")) for e in state.get("events", [])]
+    previous = Goal.model_validate(state["goal"]) if state.get("goal") else None
+    goal = infer(timed, state["message"], now, _product_facts(ctx), previous=previous,
+                 profile_department=profile.get("department"), context=state.get("request_context"))
+    prev_constraints = Constraints.model_validate(state["constraints"]) if state.get("constraints") else None
+    constraints = extract_constraints(
+        state["message"], previous=prev_constraints, profile_sizes=profile.get("known_sizes") or None,
+        profile_city=profile.get("city"), known_cities=_known_cities(ctx), department=goal.department)
+    goal_json = goal.model_dump(mode="json")
+    constraints_json = constraints.model_dump(mode="json")
+    ctx.emit(StateEvent(path="/goal", value=goal_json))
+    ctx.emit(StateEvent(path="/constraints", value=constraints_json))
+    return {"goal": goal_json, "constraints": constraints_json, "intent": classify(state["message"])}
+
+
+def plan(state: StylistState, runtime: Ctx) -> StylistState:
+    ctx = runtime.context
+    cap = ctx.settings.llm_max_tool_calls
+    made = state.get("tool_calls_made", 0)
+    if made >= cap:
+        return {"planned": []}
+    if ctx.llm_planner is not None and state.get("intent") != "refuse":
+        planned = ctx.llm_planner.plan(state, turn_facts(state, ctx))
+        if planned is not None:
+            return {"planned": planned[: cap - made], "planner_used": "llm"}
+    return {"planned": plan_next(state), "planner_used": state.get("planner_used") or "deterministic"}
+
+
+def run_tools(state: StylistState, runtime: Ctx) -> StylistState:
+    ctx = runtime.context
+    facts = turn_facts(state, ctx)
+    results = dict(state.get("results") or {})
+    cards = list(state.get("cards") or [])
+    log = list(state.get("tool_log") or [])
+    last_outfit = state.get("last_outfit")
+    planned = state.get("planned") or []
+    for call in planned:
+        name, args = call["name"], dict(call["args"])
+        if name == "reserve_in_store":
+            outcome, ms = confirm_reservation(ctx, facts, args, call["id"], interrupt)
+        else:
+            outcome, ms = call_tool(ctx, facts, call["id"], name, args)
+        results[name] = outcome.data
+        log.append({"name": name, "args": args, "status": outcome.status, "ms": round(ms, 2)})
+        for card in outcome.cards:
+            ctx.emit(CardEvent.model_validate({"card_id": f"card_{uuid.uuid4().hex[:10]}", "card": card}))
+            cards.append(card)
+            if card.get("type") == "sarto.outfit":
+                last_outfit = facts.last_outfit = card
+    return {"results": results, "cards": cards, "tool_log": log, "planned": [],
+            "tool_calls_made": state.get("tool_calls_made", 0) + len(planned), "last_outfit": last_outfit}
+
+
+def compose(state: StylistState, runtime: Ctx) -> StylistState:
+    ctx = runtime.context
+    language = state.get("language") or "it"
+    lines, question = answer_lines(state, language)
+    if ctx.llm_planner is not None and state.get("planner_used") == "llm":
+        lines = ctx.llm_planner.reword(state, lines, language)
+    message_id = f"msg_{uuid.uuid4().hex[:12]}"
+    for i, line in enumerate(lines):
+        ctx.emit(TextEvent(message_id=message_id, delta=(line if i == 0 else "\n" + line)))
+    body = "\n".join(lines)
+    return {"text": body, "question": question,
+            "transcript": [{"role": "user", "text": state["message"], "at": state["now"]},
+                           {"role": "assistant", "text": body, "cards": state.get("cards") or [],
+                            "at": state["now"]}]}

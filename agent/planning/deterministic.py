@@ -1,0 +1,85 @@
+"""The deterministic planner: the default, keyless, networkless way to choose this turn's tool calls.
+
+It is called after every tools pass (plan ⇄ tools) and returns nothing when the turn has what it
+needs; `compose` then writes the answer from the tool records.
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+from agent.state import PlannedCall, StylistState
+from tools.lexicon import match_terms
+from tools.taxonomy import UNKNOWN_GOAL
+
+_ids = itertools.count(1)
+
+
+def _call(name: str, **args: Any) -> PlannedCall:
+    return {"id": f"call_{next(_ids)}", "name": name, "args": args}
+
+
+def _priciest_sku(card: dict[str, Any] | None) -> str | None:
+    if not card or not card.get("items"):
+        return None
+    top = max(card["items"], key=lambda i: (float(i["price"]["amount"]), i["sku"]))
+    return str(top["sku"])
+
+
+def plan_next(state: StylistState) -> list[PlannedCall]:
+    intent = state.get("intent", "outfit")
+    results: dict[str, Any] = state.get("results") or {}
+    if results:
+        return _follow_up(intent, results)
+    goal = (state.get("goal") or {}).get("label", UNKNOWN_GOAL)
+    department = (state.get("goal") or {}).get("department")
+    last_outfit = state.get("last_outfit")
+    message = state.get("message", "")
+
+    if intent == "refuse":
+        return []
+    if intent == "list_reservations":
+        return [_call("list_reservations")]
+    if intent == "cancel_reservation":
+        return [_call("cancel_reservation")]
+    if intent == "reserve":
+        return [_call("reserve_in_store")] if last_outfit else []
+    if intent == "availability" and last_outfit:
+        return _availability_calls(message, last_outfit, state)
+    if goal == UNKNOWN_GOAL:
+        terms = match_terms(message)
+        if terms.categories:
+            return [_call("search_products", query=message, categories=terms.categories,
+                          colours=terms.colours or None, department=department)]
+        return []  # compose asks one good question
+    if not department:
+        return []  # compose asks for the department
+    only = (state.get("constraints") or {}).get("only_slots") or None
+    return [_call("assemble_outfit", goal=goal, only_slots=only, cheaper=intent == "cheaper")]
+
+
+def _follow_up(intent: str, results: dict[str, Any]) -> list[PlannedCall]:
+    """Second pass: cheaper pieces when asked, or when the budget cannot be met."""
+    outfit = results.get("assemble_outfit")
+    if not outfit or "find_budget_alternatives" in results:
+        return []
+    card = outfit.get("card") or outfit.get("closest")
+    over = outfit.get("status") == "over_budget"
+    if intent == "cheaper" or over:
+        sku = _priciest_sku(card)
+        if sku:
+            return [_call("find_budget_alternatives", sku=sku)]
+    return []
+
+
+def _availability_calls(message: str, outfit: dict[str, Any], state: StylistState) -> list[PlannedCall]:
+    """Availability of the outfit's pieces the message names (all of them if it names none)."""
+    from agent.understanding.constraints import asked_size
+
+    terms = match_terms(message)
+    items = [i for i in outfit.get("items", []) if i["category"] in terms.categories] or \
+        outfit.get("items", [])[:4]
+    size = asked_size(message)
+    return [_call("check_availability", sku=i["sku"], size=size or i.get("size") or None)
+            for i in items[:4]]

@@ -1,0 +1,87 @@
+"""Tokens: guest (per device, rate-limited per IP), known shopper (via API key, merges the guest),
+and refresh."""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from agent.server.deps import ApiKeyDep, AssistantDep, ResourcesDep, SettingsDep, ShopDep
+from agent.server.problems import ApiError
+from agent.server.tokens import guest_id, issue_tokens, verify_access, verify_refresh
+from tools.shoppers.merge import merge_guest
+from tools.shoppers.profiles import ensure_shopper, shopper_exists
+
+router = APIRouter(tags=["auth"])
+Id = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:@-]+$")]
+
+
+class TokenAnswer(BaseModel):
+    token: str
+    refresh_token: str
+    shopper_id: str
+    expires_in: int
+    token_type: str = "Bearer"
+
+
+class GuestBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    device_id: str = Field(min_length=8, max_length=128)
+
+
+class ShopperTokenBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    shopper_id: Id
+    guest_token: str | None = None
+
+
+class RefreshBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    refresh_token: str
+
+
+def _client_ip(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+@router.post("/v1/auth/guest", response_model=TokenAnswer, summary="A guest token for this device")
+def guest_token(body: GuestBody, request: Request, settings: SettingsDep, shop: ShopDep,
+                resources: ResourcesDep) -> dict[str, Any]:
+    wait_s = resources.guest_limiter.take(_client_ip(request))
+    if wait_s > 0:
+        retry = str(max(1, math.ceil(wait_s)))
+        raise ApiError(429, "rate_limited", headers={"Retry-After": retry}, retry_after=int(retry))
+    shopper_id = guest_id(settings, body.device_id)
+    ensure_shopper(shop, shopper_id, is_guest=True)
+    return issue_tokens(settings, shopper_id, "guest")
+
+
+@router.post("/v1/auth/shopper-token", response_model=TokenAnswer,
+             summary="A token for a known shopper (retailer backend); merges the guest's data")
+def shopper_token(body: ShopperTokenBody, _key: ApiKeyDep, settings: SettingsDep, shop: ShopDep,
+                  assistant: AssistantDep, resources: ResourcesDep) -> dict[str, Any]:
+    if body.shopper_id.startswith("G-"):
+        raise ApiError(422, "validation_error", ("Gli id che iniziano con G- sono riservati agli ospiti.",
+                                                 "Ids starting with G- are reserved for guests."))
+    ensure_shopper(shop, body.shopper_id, is_guest=False)
+    if body.guest_token:
+        guest = verify_access(settings, body.guest_token)
+        if guest.kind != "guest":
+            raise ApiError(422, "validation_error", ("guest_token non è un token ospite.",
+                                                     "guest_token is not a guest token."))
+        # Threads first: dropping the guest row afterwards must not cascade to their conversations.
+        assistant.merge_threads(guest.shopper_id, body.shopper_id)
+        merge_guest(shop, guest.shopper_id, body.shopper_id)
+        resources.runs.reassign(guest.shopper_id, body.shopper_id)
+    return issue_tokens(settings, body.shopper_id, "shopper")
+
+
+@router.post("/v1/auth/refresh", response_model=TokenAnswer, summary="Exchange a refresh token")
+def refresh(body: RefreshBody, settings: SettingsDep, shop: ShopDep) -> dict[str, Any]:
+    principal = verify_refresh(settings, body.refresh_token)
+    if not shopper_exists(shop, principal.shopper_id):  # erased (or merged) since the token was issued
+        raise ApiError(401, "unauthorized", ("Il profilo non esiste più.", "The profile no longer exists."))
+    return issue_tokens(settings, principal.shopper_id, principal.kind)

@@ -1,0 +1,66 @@
+"""SSE bodies read from a run buffer: the AG-UI stream (with `id: <run_id>:<seq>` for resume) and
+the Vercel AI SDK UI message stream (protocol v1) translated from the same buffered events."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+
+from sse_starlette import EventSourceResponse, ServerSentEvent
+
+from agent.server.runs.store import BufferedEvent, InMemoryRunStore
+from agent.server.wire import ai_sdk
+from agent.server.wire.agui import TERMINAL_TYPES
+
+SEP = "\n"  # the AG-UI JS client splits events on "\n\n": CRLF would break it
+RETRY_MS = 2000
+SSE_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+AI_SDK_HEADERS = {**SSE_HEADERS, **ai_sdk.HEADERS}
+
+
+async def buffered(store: InMemoryRunStore, run_id: str, after: int) -> AsyncIterator[BufferedEvent]:
+    """Every event after `after`, then live ones until the run's terminal event."""
+    seq = after
+    while True:
+        events = store.read_after(run_id, seq)
+        for event in events:
+            seq = event.seq
+            yield event
+            if event.type in TERMINAL_TYPES:
+                return
+        record = store.peek(run_id)
+        if record is None or (record.finished and not store.read_after(run_id, seq)):
+            return
+        if not events:
+            await store.wait(run_id, seq, timeout=5.0)
+
+
+def _mark_sent(store: InMemoryRunStore, run_id: str) -> None:
+    # Resumed after the first yield: the server has handed that event to the socket.
+    record = store.peek(run_id)
+    if record is not None:
+        record.first_sent.set()
+
+
+async def agui_sse(store: InMemoryRunStore, run_id: str, after: int) -> AsyncIterator[ServerSentEvent]:
+    first = True
+    async for event in buffered(store, run_id, after):
+        yield ServerSentEvent(data=event.data, id=f"{run_id}:{event.seq}",
+                              retry=RETRY_MS if first else None, sep=SEP)
+        if first:
+            _mark_sent(store, run_id)
+        first = False
+
+
+def sse_response(body: AsyncIterator[ServerSentEvent], headers: dict[str, str] | None = None
+                 ) -> EventSourceResponse:
+    return EventSourceResponse(body, sep=SEP, ping=15, headers=headers or SSE_HEADERS)
+
+
+async def ai_sdk_sse(store: InMemoryRunStore, run_id: str) -> AsyncIterator[ServerSentEvent]:
+    translator = ai_sdk.AiSdkTranslator()
+    async for event in buffered(store, run_id, 0):
+        for chunk in translator.chunks(json.loads(event.data)):
+            yield ServerSentEvent(data=json.dumps(chunk, separators=(",", ":")), sep=SEP)
+        _mark_sent(store, run_id)
+    yield ServerSentEvent(data="[DONE]", sep=SEP)

@@ -1,0 +1,31 @@
+"""What a tool or service raises when the records cannot do what was asked. Messages come in the
+shop's two languages; the HTTP layer turns them into problem answers (not found → 404, the rest
+→ 422), the CLI into a message and exit code 2."""
+
+from __future__ import annotations
+
+from typing import Any
+
+Message = tuple[str, str]  # (Italian, English)
+
+
+class ShopError(Exception):
+    """A request the shop's records refuse, with a stable code and a message for people."""
+
+    def __init__(self, code: str, message: Message, **extra: Any) -> None:
+        super().__init__(message[1])
+        self.code = code
+        self.message = message
+        self.extra: dict[str, Any] = extra
+
+
+class NotFound(ShopError, LookupError):
+    """The thing does not exist — or belongs to another shopper, which must look the same."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__("not_found", (f"{what} non trovato.", f"{what} not found."))
+        self.what = what
+
+
+class Invalid(ShopError, ValueError):
+    """The data sent breaks a rule of the shop (an unknown store, an event in the future, ...)."""

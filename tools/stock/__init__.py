@@ -1,0 +1,3 @@
+"""Where things are: stock per size online and per store (availability.py), the store directory
+and distances (stores.py), stock updates from the retailer (inventory.py) and reserve-for-pickup
+(reservations.py). The local inventory feed export will live here too."""
