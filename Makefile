@@ -7,13 +7,18 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: run test install install-dev system-deps js-deps lint types pytest seed clean
+.PHONY: run test test-fast install install-dev system-deps js-deps lint types pytest seed clean
 
 run: install
 	$(BIN)/sarto seed --if-empty
 	$(BIN)/sarto serve
 
 test: install-dev system-deps js-deps lint types pytest
+
+# The quick loop while working: every test that needs no seeded shop, server process, browser or
+# PostgreSQL (marked `fast` by tests/conftest.py). `make test` still runs everything.
+test-fast: install-dev
+	$(BIN)/pytest -m fast -q
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)

@@ -98,7 +98,7 @@ def search(
     from pydantic import ValidationError
 
     from tools.catalog.search import SearchError, search_products
-    from tools.shapes import SearchFilters
+    from tools.shapes import SearchFilters, first_error
 
     try:
         filters = SearchFilters(
@@ -107,7 +107,7 @@ def search(
             max_price=_decimal(max_price, "--max-price"), size=size, location=location,
             in_stock_only=in_stock)
     except ValidationError as exc:
-        fail(str(exc.errors()[0]["msg"]))
+        fail(first_error(exc, with_location=False))
     try:
         result = search_products(_shop(), query, filters, limit=limit)
     except SearchError as exc:
@@ -170,7 +170,7 @@ def _load_events(path: Path | None) -> list:  # type: ignore[type-arg]
 
     from pydantic import TypeAdapter, ValidationError
 
-    from agent.events import BrowsingEvent
+    from tools.shapes import BrowsingEvent, first_error
 
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
@@ -180,8 +180,7 @@ def _load_events(path: Path | None) -> list:  # type: ignore[type-arg]
     except json.JSONDecodeError as exc:
         fail(f"{path} is not valid JSON: {exc.msg} (line {exc.lineno})")
     except ValidationError as exc:
-        first = exc.errors()[0]
-        fail(f"{path}: event {'.'.join(str(p) for p in first['loc'])}: {first['msg']}")
+        fail(f"{path}: event {first_error(exc)}")
 
 
 @app.command()
@@ -202,6 +201,7 @@ def ask(
     from pydantic import ValidationError
 
     from agent.events import TurnRequest
+    from tools.shapes import first_error
 
     if not message.strip():
         fail("the message is empty")
@@ -211,8 +211,7 @@ def ask(
             "message": message, "language": language, "events": _load_events(events),
             "now": _parse_now(now), "layout": layout, "context": {"city": city} if city else {}})
     except ValidationError as exc:
-        first = exc.errors()[0]
-        fail(f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}")
+        fail(first_error(exc))
     result = _assistant().run(request)
     if as_json:
         sys.stdout.write(result.model_dump_json(indent=2) + "\n")

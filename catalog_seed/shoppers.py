@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -11,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from catalog_seed.products import SeedCatalog
+from tools.lexicon import strip_accents
 
 _MALE = (
     "Marco",
@@ -177,7 +177,7 @@ def shopper_count(products: int) -> int:
 
 
 def _ascii(text: str) -> str:
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower().replace(" ", "")
+    return strip_accents(text).lower().replace(" ", "")
 
 
 def _known_sizes(rng: random.Random, department: str) -> dict[str, str]:

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from evals.bench_catalog import product_count, seed_catalog
+from evals.metrics import percentile_or_nan as pct
 from tools.catalog.index import catalog_index
 from tools.db.engine import sqlite_url
 from tools.db.shop import Shop, open_shop
@@ -110,10 +111,6 @@ def _recall(got: list[str], exact: dict[str, float]) -> float:
     return min(1.0, sum(exact.get(sku, -np.inf) >= kth for sku in got) / len(truth))
 
 
-def _pct(values: list[float], p: float) -> float:
-    return float(np.percentile(values, p)) if values else float("nan")
-
-
 def _build(count: int, workdir: Path) -> tuple[Shop, dict[str, Any]]:
     folder = workdir / f"catalog-{count}"
     shop = open_shop(sqlite_url(folder), folder)
@@ -167,8 +164,8 @@ def run_search_benchmark(counts: list[int], queries: int, workdir: Path) -> None
                                          where=where, include=[]))
                 chroma.append(ms)
                 rec_chroma.append(_recall(res["ids"][0], _exact_scores(shop, f, q, vec, cosine_only=True)))
-            rows.append((mix, _pct(ours, 50), _pct(ours, 95), float(np.mean(rec_ours)),
-                         _pct(chroma, 50), _pct(chroma, 95), float(np.mean(rec_chroma))))
+            rows.append((mix, pct(ours, 50), pct(ours, 95), float(np.mean(rec_ours)),
+                         pct(chroma, 50), pct(chroma, 95), float(np.mean(rec_chroma))))
         lines += [f"### {count:,} products ({queries} distinct queries per filter mix; 1-min load "
                   f"after the queries {os.getloadavg()[0]:.2f})", "",
                   "| filter mix | Sarto p50 ms | Sarto p95 ms | Sarto recall@20 | Chroma where p50 ms "
@@ -178,8 +175,8 @@ def run_search_benchmark(counts: list[int], queries: int, workdir: Path) -> None
             lines.append(f"| {mix} | {p50:.2f} | {p95:.2f} | {rec:.3f} | {c50:.1f} | {c95:.1f} | "
                          f"{crec:.3f} | {c50 / p50:.1f}x |")
         fresh, same = facts["fresh"], facts["unchanged"]
-        lines += ["", f"- query embedding (one query, ONNX): p50 {_pct(single, 50):.1f} ms, "
-                      f"p95 {_pct(single, 95):.1f} ms; {len(texts)} queries in one batch: "
+        lines += ["", f"- query embedding (one query, ONNX): p50 {pct(single, 50):.1f} ms, "
+                      f"p95 {pct(single, 95):.1f} ms; {len(texts)} queries in one batch: "
                       f"{batch_ms / len(texts):.2f} ms/query",
                   f"- indexing fresh: {fresh['products']:,} products in {fresh['seconds']:.1f} s = "
                   f"{fresh['per_s']:.0f} products/s (embed + Chroma upsert + matrix file)"

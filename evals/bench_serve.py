@@ -26,6 +26,8 @@ from typing import Any
 
 import httpx
 
+from evals.metrics import percentile_or_nan as pct
+
 log = logging.getLogger(__name__)
 REPO = Path(__file__).resolve().parent.parent
 STARTUP_TIMEOUT_S = 180.0  # the worker opens the database, index and embedding model before listening
@@ -133,13 +135,6 @@ def run_client(server: Server, shoppers: list[dict[str, Any]], mode: str, workdi
     return json.loads(done.stdout)  # type: ignore[no-any-return]
 
 
-def _pct(values: list[float], pct: int) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
-
-
 def summarize(client_out: dict[str, Any]) -> dict[str, Any]:
     """Percentiles over the finished turns; errors counted (with up to 3 examples)."""
     turns = client_out["turns"]
@@ -151,9 +146,9 @@ def summarize(client_out: dict[str, Any]) -> dict[str, Any]:
     elapsed = client_out["elapsed_s"]
     return {"shoppers": client_out["shoppers"], "turns": len(turns), "errors": len(errors),
             "error_examples": sorted(set(errors))[:3], "outfit_turns": len(outfit),
-            "first_event_p50_ms": _pct(first, 50), "first_event_p95_ms": _pct(first, 95),
-            "first_outfit_p50_ms": _pct(outfit, 50), "first_outfit_p95_ms": _pct(outfit, 95),
-            "turn_p50_ms": _pct(whole, 50), "turn_p95_ms": _pct(whole, 95),
+            "first_event_p50_ms": pct(first, 50), "first_event_p95_ms": pct(first, 95),
+            "first_outfit_p50_ms": pct(outfit, 50), "first_outfit_p95_ms": pct(outfit, 95),
+            "turn_p50_ms": pct(whole, 50), "turn_p95_ms": pct(whole, 95),
             "turn_max_ms": max(whole or [0.0]),
             "late_turns": sum(1 for t in turns if t["late_ms"] > 1.0),
             "turns_per_s": len(ok) / elapsed if elapsed > 0 else 0.0, "elapsed_s": elapsed,

@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from evals.metrics import percentile_or_nan as pct
 from tools.catalog.index import catalog_index
 from tools.db.engine import session_scope
 from tools.db.models import Product
@@ -92,17 +93,12 @@ def run_turn_benchmark(counts: list[int], turns: int, workdir: Path) -> list[dic
             walls.append((time.perf_counter() - wall0) * 1000)
             cpus.append((time.process_time() - cpu0) * 1000)
             nodes.append(result.timings_ms)
-        rows.append({"products": n, "turns": turns, "p50_ms": _pct(walls, 50), "p95_ms": _pct(walls, 95),
+        rows.append({"products": n, "turns": turns, "p50_ms": pct(walls, 50), "p95_ms": pct(walls, 95),
                      "cpu_ms_mean": statistics.fmean(cpus),
-                     "nodes_p50": {k: _pct([t.get(k, 0.0) for t in nodes], 50)
+                     "nodes_p50": {k: pct([t.get(k, 0.0) for t in nodes], 50)
                                    for k in ("load_context", "infer_goal", "plan", "tools", "compose")}})
     sys.stdout.write(format_table(rows) + "\n")  # plain markdown: rich would wrap the table
     return rows
-
-
-def _pct(values: list[float], pct: int) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
 
 
 def format_table(rows: list[dict[str, Any]]) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import math
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -20,13 +21,20 @@ def load_thresholds(path: Path = THRESHOLDS_PATH) -> dict[str, dict[str, Any]]:
     return {k: v for k, v in raw.items() if not k.startswith("_")}
 
 
-def percentile(values: list[float], q: float) -> float | None:
-    """Nearest-rank percentile (q in 0..100)."""
+def percentile(values: Sequence[float], q: float) -> float | None:
+    """Nearest-rank percentile (q in 0..100): a value that was measured, never an interpolation.
+    The evaluation suite and every benchmark use this one definition."""
     if not values:
         return None
     ordered = sorted(values)
     rank = max(1, math.ceil(q / 100 * len(ordered)))
-    return ordered[rank - 1]
+    return float(ordered[rank - 1])
+
+
+def percentile_or_nan(values: Sequence[float], q: float) -> float:
+    """`percentile` for tables that print a number: nan when nothing was measured."""
+    found = percentile(values, q)
+    return math.nan if found is None else found
 
 
 def _turns(records: list[dict[str, Any]]) -> list[dict[str, Any]]:

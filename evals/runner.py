@@ -212,37 +212,3 @@ def run_eval(settings: Any, *, suite: str = "all", planner: str = "deterministic
         the_judge = LLMJudge.from_settings(settings)
     return run_cases(shop, assistant, cases, out_dir, suite=suite, planner=planner, workers=workers,
                      progress=progress, judge=the_judge)
-
-
-def rescore(shop: Shop, results_path: Path, out_dir: Path) -> EvalRun:
-    """Score an earlier run's answers again (after a scorer change) without running the assistant."""
-    cases = {c.id: c for c in load_cases()}
-    records = Records(shop.engine)
-    rows = [json.loads(line) for line in results_path.read_text(encoding="utf-8").splitlines() if line]
-    picker = ProductPicker(shop.engine)
-    try:
-        for row in rows:
-            prepare_case(shop.engine, cases[row["case_id"]], picker, reference_now())
-        _rescore_rows(rows, cases, records)
-    finally:
-        for row in rows:
-            reset_shopper(shop.engine, row["shopper_id"])
-    old = json.loads((results_path.parent / "summary.json").read_text(encoding="utf-8"))
-    summary = summarise(rows, {**old["run"], "rescored": True}, load_thresholds())
-    out_dir.mkdir(parents=True, exist_ok=True)
-    write_outputs(out_dir, rows, summary)
-    return EvalRun(out_dir, summary, rows)
-
-
-def _rescore_rows(rows: list[dict[str, Any]], cases: dict[str, EvalCase], records: Records) -> None:
-    for row in rows:
-        case = cases[row["case_id"]]
-        for i, turn in enumerate(row["turns"]):
-            if turn.get("result") is None:
-                continue
-            result = TurnResult.model_validate(turn["result"])
-            ctx = TurnContext(case=case, turn_index=i, result=result, records=records,
-                              shopper_id=row["shopper_id"])
-            turn["verdicts"] = [v.as_dict() for v in score_turn(ctx)]
-        row["passed"] = all(v["passed"] for t in row["turns"] for v in t["verdicts"]) and len(
-            row["turns"]) == len(case.turns)

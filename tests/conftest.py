@@ -23,6 +23,20 @@ ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 
 install_network_guard()
 
+# What makes a test slow to set up: the seeded, indexed shop (seed + embeddings), a database or
+# server of its own, a real server process, a browser, PostgreSQL, the JavaScript clients.
+# `make test-fast` runs every test that needs none of them (`-m fast`); `make test` runs all.
+HEAVY_FIXTURES = frozenset({"shop", "data_dir", "live_server", "live_store", "server", "browser",
+                            "pg_url", "artifacts_dir"})
+HEAVY_MARKERS = ("browser", "postgres", "slow")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        needs = HEAVY_FIXTURES.intersection(getattr(item, "fixturenames", ()))
+        if not needs and not any(item.get_closest_marker(m) for m in HEAVY_MARKERS):
+            item.add_marker(pytest.mark.fast)
+
 
 @pytest.fixture(scope="session")
 def artifacts_dir() -> Path:

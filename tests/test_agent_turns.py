@@ -211,3 +211,29 @@ def test_variants_in_cards_exist(assistant: Assistant, shop: Any) -> None:
             variant = s.get(Variant, item.variant_id)
             assert variant is not None and variant.size == item.size
     assert all(not item.variant_id for item in outfit.items if not item.size)
+
+
+def test_the_graph_runs_on_its_own_with_a_fresh_checkpointer_and_a_run_context(shop: Any) -> None:
+    """The graph is built by a function and gets what a turn needs as LangGraph's run context:
+    its events reach the context's sink, and what one thread remembers stays in that thread."""
+    from agent.graph.build import build_graph, turn_input
+    from agent.graph.context import StylistContext
+
+    graph = build_graph(InMemorySaver())
+    settings = Settings(data_dir=shop.data_dir)
+    seen: dict[str, list[Any]] = {"t-graph-a": [], "t-graph-b": []}
+
+    def run(thread: str, message: str) -> Any:
+        context = StylistContext(shop=shop, settings=settings, thread_id=thread, emit=seen[thread].append)
+        state = turn_input("guest-graph", message, None, NOW, None, {}, [], new_thread=not seen[thread])
+        return graph.invoke(state, {"configurable": {"thread_id": thread}}, context=context)
+
+    first = run("t-graph-a", "Colloquio di lavoro, uomo, taglia 50, scarpe 43, camicia L")
+    assert first["goal"]["label"] == "job_interview" and first["cards"][0]["type"] == "sarto.outfit"
+    assert any(isinstance(e, CardEvent) for e in seen["t-graph-a"])
+    assert [e.path for e in seen["t-graph-a"] if isinstance(e, StateEvent)] == [
+        "/presentation", "/goal", "/constraints"]
+    other = run("t-graph-b", "Ciao")
+    assert other["goal"]["label"] == "unknown" and other["turn"] == 1
+    follow_up = run("t-graph-a", "qualcosa di più economico")
+    assert follow_up["turn"] == 2 and follow_up["goal"]["label"] == "job_interview"

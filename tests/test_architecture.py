@@ -71,3 +71,16 @@ def test_the_cycle_check_catches_hidden_imports(tmp_path: Path, monkeypatch: pyt
     sys.modules.pop("house", None)
     graph = grimp.build_graph("house", exclude_type_checking_imports=False, cache_dir=None)
     assert module_cycles(graph, ("house",)) == [["house.a", "house.b"]]
+
+
+def test_understanding_the_shopper_loads_neither_the_database_nor_the_model() -> None:
+    """The contract holds at run time too: `tools` loads lazily, so reading a message does not
+    import SQLAlchemy, LangGraph or the embedding runtime."""
+    import subprocess
+
+    code = ("import sys; import agent.understanding.goals, agent.understanding.constraints, "
+            "agent.understanding.intents, agent.understanding.language, agent.understanding.browsing; "
+            "print(sorted(m for m in ('sqlalchemy', 'langgraph', 'onnxruntime', 'chromadb', 'torch') "
+            "if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

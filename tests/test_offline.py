@@ -9,6 +9,9 @@ import numpy as np
 import pytest
 import support
 
+# Each seeds and indexes a shop of its own and loads the embedding model (torch too).
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture
 def hub_calls(monkeypatch) -> list[str]:

@@ -65,10 +65,6 @@ CITY_COORDS: dict[str, tuple[float, float]] = {
     name: coords for names, coords in _CITIES.items() for name in names
 }
 
-# Italy plus a margin: coordinates outside are almost certainly a mistake (swapped lat/lon).
-_LAT_RANGE = (35.0, 48.0)
-_LON_RANGE = (6.0, 19.5)
-
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     """Great-circle distance in kilometres."""
@@ -108,6 +104,3 @@ def locate(city: str | None = None, lat: float | None = None,
                 return CITY_COORDS[phrase]
     return None
 
-
-def in_italy(lat: float, lon: float) -> bool:
-    return _LAT_RANGE[0] <= lat <= _LAT_RANGE[1] and _LON_RANGE[0] <= lon <= _LON_RANGE[1]

@@ -86,11 +86,14 @@ class TermMatches:
                 "season": self.seasons, "style": self.styles}[kind]
 
 
+def strip_accents(text: str) -> str:
+    """'Forlì' -> 'Forli': the accents shoppers may or may not type, taken off."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
 def normalise(text: str) -> str:
     """Lower case, no accents, punctuation as spaces: 'Décolleté!' -> 'decollete'."""
-    folded = unicodedata.normalize("NFKD", text.lower())
-    folded = "".join(c for c in folded if not unicodedata.combining(c))
-    return re.sub(r"[^a-z0-9€]+", " ", folded).strip()
+    return re.sub(r"[^a-z0-9€]+", " ", strip_accents(text.lower())).strip()
 
 
 @lru_cache(maxsize=1)

@@ -6,18 +6,20 @@ needs; `compose` then writes the answer from the tool records.
 
 from __future__ import annotations
 
-import itertools
 from typing import Any
 
 from agent.state import PlannedCall, StylistState
 from tools.lexicon import match_terms
+from tools.table import TOOLS
 from tools.taxonomy import UNKNOWN_GOAL
 
-_ids = itertools.count(1)
+Call = tuple[str, dict[str, Any]]
 
 
-def _call(name: str, **args: Any) -> PlannedCall:
-    return {"id": f"call_{next(_ids)}", "name": name, "args": args}
+def _call(name: str, **args: Any) -> Call:
+    if name not in TOOLS:
+        raise KeyError(f"the planner asked for {name!r}, which is not in the tool table")
+    return name, args
 
 
 def _priciest_sku(card: dict[str, Any] | None) -> str | None:
@@ -28,6 +30,13 @@ def _priciest_sku(card: dict[str, Any] | None) -> str | None:
 
 
 def plan_next(state: StylistState) -> list[PlannedCall]:
+    """The next tool calls, with ids unique in the thread (its turn and the call's place in it)."""
+    made, turn = state.get("tool_calls_made", 0), state.get("turn", 0)
+    return [{"id": f"call_{turn}_{made + i + 1}", "name": name, "args": args}
+            for i, (name, args) in enumerate(_next_calls(state))]
+
+
+def _next_calls(state: StylistState) -> list[Call]:
     intent = state.get("intent", "outfit")
     results: dict[str, Any] = state.get("results") or {}
     if results:
@@ -59,7 +68,7 @@ def plan_next(state: StylistState) -> list[PlannedCall]:
     return [_call("assemble_outfit", goal=goal, only_slots=only, cheaper=intent == "cheaper")]
 
 
-def _follow_up(intent: str, results: dict[str, Any]) -> list[PlannedCall]:
+def _follow_up(intent: str, results: dict[str, Any]) -> list[Call]:
     """Second pass: cheaper pieces when asked, or when the budget cannot be met."""
     outfit = results.get("assemble_outfit")
     if not outfit or "find_budget_alternatives" in results:
@@ -73,7 +82,7 @@ def _follow_up(intent: str, results: dict[str, Any]) -> list[PlannedCall]:
     return []
 
 
-def _availability_calls(message: str, outfit: dict[str, Any], state: StylistState) -> list[PlannedCall]:
+def _availability_calls(message: str, outfit: dict[str, Any], state: StylistState) -> list[Call]:
     """Availability of the outfit's pieces the message names (all of them if it names none)."""
     from agent.understanding.constraints import asked_size
 

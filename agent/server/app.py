@@ -66,8 +66,7 @@ def create_app(settings: Settings, assistant: Any = None, shop: Any = None) -> F
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        # Open the heavy parts (database, index, model, checkpointer) before the first request.
-        await asyncio.to_thread(resources.assistant)
+        await asyncio.to_thread(resources.warm_up)
         yield
         await resources.runs.cancel_all()
 

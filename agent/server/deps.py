@@ -17,7 +17,8 @@ from agent.server.runs.store import InMemoryRunStore
 from agent.server.tokens import Principal, TokenBucket, verify_access
 from agent.settings import Settings
 from agent.surfaces import AssistantProtocol
-from tools.db.shop import Shop
+from tools.catalog.index import catalog_index
+from tools.db.shop import Shop, open_shop
 
 
 @dataclass
@@ -35,8 +36,6 @@ class Resources:
     def shop(self) -> Shop:
         with self._lock:
             if self.shop_ is None:
-                from tools.db.shop import open_shop
-
                 s = self.settings
                 self.shop_ = open_shop(s.resolved_database_url, s.data_dir, s.chroma_url)
             return self.shop_  # type: ignore[no-any-return]
@@ -45,10 +44,19 @@ class Resources:
         shop = self.shop()
         with self._lock:
             if self.assistant_ is None:
-                from agent.assistant import Assistant  # type: ignore[import-not-found,unused-ignore]
+                from agent.assistant import Assistant  # langgraph and the planners: loaded when serving
 
                 self.assistant_ = Assistant.open(self.settings, shop)
             return self.assistant_  # type: ignore[no-any-return]
+
+    def warm_up(self) -> None:
+        """Open what the first request would otherwise wait for: the database, the assistant with
+        its checkpointer and, unless a test handed in its own assistant, the catalog index and its
+        embedding model."""
+        injected = self.assistant_ is not None
+        self.assistant()
+        if not injected:
+            catalog_index(self.shop())
 
 
 # The dependencies are `async def`: FastAPI runs a plain `def` dependency in its thread pool, and

@@ -7,10 +7,11 @@ quantities ("2 camicie"), times ("alle 18") and years ("nel 2024") never become 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Literal
+
+from tools.lexicon import strip_accents
 
 _NUM = r"(\d{1,3}(?:[.,]\d{3})+(?:,\d{1,2})?|\d+(?:[.,]\d{1,2})?)"
 _CUR = r"(?:€|euros?\b|euri\b|eur\b)"
@@ -98,9 +99,7 @@ class BudgetReading:
 
 def fold(text: str) -> str:
     """Lower case without accents; keeps digits, separators and € for amounts."""
-    folded = unicodedata.normalize("NFKD", text.lower())
-    folded = "".join(c for c in folded if not unicodedata.combining(c))
-    folded = re.sub(r"[’'`]", " ", folded)
+    folded = re.sub(r"[’'`]", " ", strip_accents(text.lower()))
     return re.sub(r"\s+", " ", folded)
 
 

@@ -6,10 +6,10 @@ budget or colour the shopper never mentioned counts as a false positive.
 
 from __future__ import annotations
 
-import unicodedata
 from decimal import Decimal
 
 from evals.scorers.base import TurnContext, Verdict
+from tools.lexicon import strip_accents
 
 # English exonyms shoppers type for the store cities and a few others.
 _CITY_ALIASES = {"milan": "milano", "rome": "roma", "naples": "napoli", "turin": "torino",
@@ -19,7 +19,7 @@ Fact = tuple[str, ...]
 
 
 def normalise_city(city: str) -> str:
-    plain = unicodedata.normalize("NFKD", city).encode("ascii", "ignore").decode().strip().lower()
+    plain = strip_accents(city).strip().lower()
     return _CITY_ALIASES.get(plain, plain)
 
 

@@ -173,3 +173,32 @@ async def test_json_run_returns_turn_result(client: httpx.AsyncClient) -> None:
     assert result.language == "en" and result.cards[0].type == "sarto.outfit"
     r = await client.get(f"/v1/runs/{body['run_id']}/events", params={"after": 0}, headers=headers)
     assert parse_sse(r.text)[-1].json["type"] == "RUN_FINISHED"
+
+
+async def test_a_retried_json_run_answers_with_the_first_run(client: httpx.AsyncClient,
+                                                             assistant: Any) -> None:
+    headers = await shopper_headers(client, "S-LOYAL-1")
+    body = {"message": "Ho un colloquio, cosa mi metto?", "idempotency_key": "retry-0001"}
+    first = await client.post("/v1/runs", json=body, headers=headers)
+    again = await client.post("/v1/runs", json=body, headers=headers)
+    assert first.status_code == again.status_code == 200
+    assert again.json()["run_id"] == first.json()["run_id"]
+    assert again.json()["thread_id"] == first.json()["thread_id"]
+    assert again.headers["idempotent-replayed"] == "true" and "idempotent-replayed" not in first.headers
+    assert len(assistant.requests) == 1  # the turn ran once
+    changed = await client.post("/v1/runs", json={**body, "message": "Cerco un abito da sera"},
+                                headers=headers)
+    assert changed.status_code == 422 and changed.json()["code"] == "idempotency_key_reused"
+    other = await shopper_headers(client, "S-NEW-9")  # keys are per shopper
+    mine = await client.post("/v1/runs", json=body, headers=other)
+    assert mine.status_code == 200 and mine.json()["run_id"] != first.json()["run_id"]
+    assert len(assistant.requests) == 2
+
+
+async def test_a_retried_agui_run_streams_the_first_run_again(client: httpx.AsyncClient,
+                                                              assistant: Any) -> None:
+    headers = await shopper_headers(client, "S-LOYAL-1")
+    first = await agui_run(client, headers, "run-idem-1", idempotency_key="agui-retry-01")
+    again = await agui_run(client, headers, "run-idem-2", idempotency_key="agui-retry-01")
+    assert [e.data for e in again] == [e.data for e in first]
+    assert first[-1].json["type"] == "RUN_FINISHED" and len(assistant.requests) == 1

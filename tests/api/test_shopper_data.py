@@ -153,12 +153,12 @@ async def test_health_and_metrics(client: httpx.AsyncClient) -> None:
     await client.post("/v1/runs", json={"message": "colloquio"}, headers=headers)
     await client.get("/v1/threads/missing", headers=headers)
     text = (await client.get("/metrics")).text
-    assert 'sarto_http_requests_total{method="GET",route="/healthz",status="200"} 1' in text
+    assert 'sarto_http_requests_total{method="GET",route="/healthz",status="200"} 1.0' in text
     assert 'route="/v1/threads/{thread_id}",status="404"' in text
-    assert "sarto_runs_started_total 1" in text
-    assert 'sarto_runs_finished_total{status="finished"} 1' in text
-    assert "sarto_run_time_to_first_event_seconds_count 1" in text
-    assert 'sarto_run_duration_seconds_bucket{le="+Inf"} 1' in text
+    assert "sarto_runs_started_total 1.0" in text
+    assert 'sarto_runs_finished_total{status="finished"} 1.0' in text
+    assert "sarto_run_time_to_first_event_seconds_count 1.0" in text
+    assert 'sarto_run_duration_seconds_bucket{le="+Inf"} 1.0' in text
 
 
 async def test_unhandled_errors_are_500_problems_without_traceback(settings, mini_shop) -> None:

@@ -16,10 +16,14 @@ from sqlalchemy import select
 from agent.server.deps import ApiKeyDep, ShopDep
 from agent.server.problems import ApiError, not_found
 from tools.catalog.index_text import fabric_label
+from tools.catalog.search import SearchError, search_products
 from tools.db.engine import session_scope
 from tools.db.models import Product, Store
 from tools.shapes import SearchFilters
+from tools.stock.availability import check_availability
 from tools.stock.inventory import set_stock
+from tools.stock.stores import find_nearby_stores
+from tools.table import TOOLS
 from tools.taxonomy import CATEGORIES, COLOURS, DEPARTMENTS, LOCATION_ONLINE, OCCASIONS, SEASONS
 
 router = APIRouter(tags=["catalog"])
@@ -48,7 +52,8 @@ def _store_codes(shop: Any) -> list[str]:
         return sorted(session.scalars(select(Store.code)))
 
 
-@router.get("/v1/catalog/search", summary="Search the catalog with hard filters")
+@router.get("/v1/catalog/search", summary="Search the catalog with hard filters",
+            description=TOOLS["search_products"].description)
 async def search(
     shop: ShopDep,
     q: Annotated[str, Query(max_length=200)] = "",
@@ -66,8 +71,6 @@ async def search(
     offset: Annotated[int, Query(ge=0, le=400)] = 0,
     lang: Lang = "it",
 ) -> dict[str, Any]:
-    from tools.catalog.search import SearchError, search_products
-
     if min_price is not None and max_price is not None and min_price > max_price:
         raise ApiError(422, "validation_error",
                        ("min_price supera max_price.", "min_price exceeds max_price."))
@@ -93,8 +96,6 @@ async def search(
 
 @router.get("/v1/catalog/products/{sku}", summary="A product's detail: PIM attributes, sizes, stock")
 def product_detail(sku: str, shop: ShopDep, lang: Lang = "it") -> dict[str, Any]:
-    from tools.stock.availability import check_availability
-
     with session_scope(shop.engine) as session:
         product = session.scalar(select(Product).where(Product.sku == sku.upper()))
         if product is None:
@@ -119,15 +120,14 @@ def product_detail(sku: str, shop: ShopDep, lang: Lang = "it") -> dict[str, Any]
     }
 
 
-@router.get("/v1/availability", summary="Where a product (and size) is available now")
+@router.get("/v1/availability", summary="Where a product (and size) is available now",
+            description=TOOLS["check_availability"].description)
 def availability(shop: ShopDep, sku: Annotated[str, Query(min_length=1, max_length=32)],
                  size: Annotated[str | None, Query(max_length=8)] = None,
                  city: Annotated[str | None, Query(max_length=48)] = None,
                  lat: Annotated[float | None, Query(ge=-90, le=90)] = None,
                  lon: Annotated[float | None, Query(ge=-180, le=180)] = None,
                  lang: Lang = "it") -> dict[str, Any]:
-    from tools.stock.availability import check_availability
-
     if (lat is None) != (lon is None):
         raise ApiError(422, "validation_error", ("Indica sia lat sia lon.", "Give both lat and lon."))
     result = check_availability(shop, sku, size=size, city=city, lat=lat, lon=lon, language=lang)
@@ -139,15 +139,14 @@ def availability(shop: ShopDep, sku: Annotated[str, Query(min_length=1, max_leng
     return result.model_dump(mode="json")
 
 
-@router.get("/v1/stores", summary="Stores near a city or coordinates, with hours and services")
+@router.get("/v1/stores", summary="Stores near a city or coordinates, with hours and services",
+            description=TOOLS["find_nearby_stores"].description)
 def stores(shop: ShopDep, city: Annotated[str | None, Query(max_length=48)] = None,
            lat: Annotated[float | None, Query(ge=-90, le=90)] = None,
            lon: Annotated[float | None, Query(ge=-180, le=180)] = None,
            variant_id: Annotated[str | None, Query(max_length=48)] = None,
            service: Literal["pickup", "tailoring", "styling"] | None = None,
            limit: Annotated[int, Query(ge=1, le=50)] = 20) -> dict[str, Any]:
-    from tools.stock.stores import find_nearby_stores
-
     result = find_nearby_stores(shop, city=city, lat=lat, lon=lon, variant_id=variant_id, limit=limit,
                                 service=service)
     if result.status == "not_found":

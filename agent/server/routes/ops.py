@@ -9,6 +9,7 @@ from fastapi.responses import PlainTextResponse
 from sqlalchemy import text
 
 from agent.server.deps import ResourcesDep
+from agent.server.metrics import CONTENT_TYPE
 from agent.server.problems import ApiError
 
 router = APIRouter(tags=["ops"])
@@ -24,10 +25,9 @@ def healthz(resources: ResourcesDep) -> dict[str, object]:
         log.warning("health check: database unavailable: %s", exc)
         raise ApiError(503, "unavailable", ("Database non raggiungibile.", "Database unreachable.")) from exc
     return {"status": "ok", "database": "ok", "assistant": resources.assistant_ is not None,
-            "runs_in_memory": len(resources.runs._runs)}
+            "runs_in_memory": resources.runs.count()}
 
 
 @router.get("/metrics", response_class=PlainTextResponse, summary="Prometheus metrics")
 def metrics(resources: ResourcesDep) -> PlainTextResponse:
-    return PlainTextResponse(resources.metrics.render(),
-                             media_type="text/plain; version=0.0.4; charset=utf-8")
+    return PlainTextResponse(resources.metrics.render(), media_type=CONTENT_TYPE)

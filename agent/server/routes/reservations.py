@@ -15,6 +15,14 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from agent.server.deps import ApiKeyDep, SettingsDep, ShopDep, ShopperDep
 from agent.server.problems import ApiError, not_found
+from tools.stock.reservations import (
+    cancel_reservation,
+    list_reservations,
+    reserve_in_store,
+    store_reservations,
+)
+from tools.stock.stores import store_map
+from tools.table import TOOLS
 
 router = APIRouter(tags=["reservations"])
 
@@ -53,11 +61,12 @@ class ReservationIn(BaseModel):
     expected_prices: dict[str, Decimal] | None = None
 
 
-@router.post("/v1/reservations", status_code=201, summary="Reserve items in a store for pickup")
+@router.post("/v1/reservations", status_code=201, summary="Reserve items in a store for pickup",
+             description=TOOLS["reserve_in_store"].description + " Over HTTP the client names the "
+                         "store and the items (variant ids), with an idempotency key; the shopper's "
+                         "confirmation is the client's to collect.")
 async def reserve(body: ReservationIn, shopper: ShopperDep, shop: ShopDep, settings: SettingsDep,
                   response: Response) -> dict[str, Any]:
-    from tools.stock.reservations import reserve_in_store
-
     result = await asyncio.to_thread(
         reserve_in_store, shop, shopper.shopper_id, body.store_code,
         [(i.variant_id, i.quantity) for i in body.items], body.idempotency_key, body.thread_id,
@@ -68,21 +77,19 @@ async def reserve(body: ReservationIn, shopper: ShopperDep, shop: ShopDep, setti
     return data
 
 
-@router.get("/v1/reservations", summary="The shopper's reservations, newest first")
+@router.get("/v1/reservations", summary="The shopper's reservations, newest first",
+            description=TOOLS["list_reservations"].description)
 def my_reservations(shopper: ShopperDep, shop: ShopDep,
                     limit: Annotated[int, Query(ge=1, le=100)] = 50,
                     offset: Annotated[int, Query(ge=0)] = 0) -> dict[str, Any]:
-    from tools.stock.reservations import list_reservations
-
     found = list_reservations(shop, shopper.shopper_id, datetime.now(UTC))
     items = [r.model_dump(mode="json") for r in found]
     return {"items": items[offset:offset + limit], "total": len(items), "limit": limit, "offset": offset}
 
 
-@router.delete("/v1/reservations/{reservation_id}", summary="Cancel a reservation; the stock is released")
+@router.delete("/v1/reservations/{reservation_id}", summary="Cancel a reservation; the stock is released",
+               description=TOOLS["cancel_reservation"].description)
 def cancel(reservation_id: str, shopper: ShopperDep, shop: ShopDep) -> dict[str, Any]:
-    from tools.stock.reservations import cancel_reservation
-
     return _answer(cancel_reservation(shop, shopper.shopper_id, reservation_id, datetime.now(UTC)))
 
 
@@ -90,8 +97,6 @@ def cancel(reservation_id: str, shopper: ShopperDep, shop: ShopDep) -> dict[str,
 def store_view(store_code: str, _key: ApiKeyDep, shop: ShopDep,
                limit: Annotated[int, Query(ge=1, le=500)] = 100,
                offset: Annotated[int, Query(ge=0)] = 0) -> dict[str, Any]:
-    from tools.stock.reservations import store_reservations
-    from tools.stock.stores import store_map
 
     code = store_code.strip().upper()
     if code not in store_map(shop):

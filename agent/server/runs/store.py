@@ -74,6 +74,8 @@ class RunStore(Protocol):
 
     def delete_for_shopper(self, shopper_id: str) -> int: ...
 
+    def count(self) -> int: ...
+
     def peek(self, run_id: str) -> RunRecord | None:
         """The run whoever owns it (for the server's own use, never for answering a request)."""
         ...
@@ -151,6 +153,10 @@ class InMemoryRunStore:
 
     def peek(self, run_id: str) -> RunRecord | None:
         return self._runs.get(run_id)
+
+    def count(self) -> int:
+        """Runs kept in memory (running, or finished within the ttl)."""
+        return len(self._runs)
 
     def active_for_thread(self, thread_id: str, shopper_id: str) -> RunRecord | None:
         record = self._runs.get(self._latest.get(thread_id, ""))

@@ -32,7 +32,6 @@ from ag_ui.core import (
     ToolCallResultEvent,
     ToolCallStartEvent,
 )
-from pydantic import BaseModel
 
 from agent.events import (
     CardEvent,
@@ -45,18 +44,12 @@ from agent.events import (
     ToolCallEvent,
     ToolResultEvent,
 )
-from tools.shapes import TurnResult
+from tools.shapes import TurnResult, jsonable
 
 
 def encode(event: BaseEvent) -> str:
     """The wire JSON (camelCase, optional fields without value left out)."""
     return event.model_dump_json(by_alias=True, exclude_none=True)
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, BaseModel):
-        return value.model_dump(mode="json")
-    return json.loads(json.dumps(value, default=str))
 
 
 class AguiMapper:
@@ -109,16 +102,16 @@ class AguiMapper:
                                              metadata={"ms": event.ms} if event.ms is not None else None))
         elif isinstance(event, StateEvent):
             # ag_ui.core does not re-export the JSON Patch models; the event validates the dict.
-            patch: Any = [{"op": "replace", "path": event.path, "value": _jsonable(event.value)}]
+            patch: Any = [{"op": "replace", "path": event.path, "value": jsonable(event.value)}]
             out.append(StateDeltaEvent(delta=patch))
         elif isinstance(event, ToolCallEvent):
             out += [
                 ToolCallStartEvent(tool_call_id=event.call_id, tool_call_name=event.name),
-                ToolCallArgsEvent(tool_call_id=event.call_id, delta=json.dumps(_jsonable(event.args))),
+                ToolCallArgsEvent(tool_call_id=event.call_id, delta=json.dumps(jsonable(event.args))),
                 ToolCallEndEvent(tool_call_id=event.call_id),
             ]
         elif isinstance(event, ToolResultEvent):
-            content = json.dumps({"status": event.status, "summary": _jsonable(event.summary),
+            content = json.dumps({"status": event.status, "summary": jsonable(event.summary),
                                   "ms": event.ms})
             out.append(ToolCallResultEvent(message_id=f"{event.call_id}-result",
                                            tool_call_id=event.call_id, content=content, role="tool"))
@@ -135,7 +128,7 @@ class AguiMapper:
         out = self._close_text() + self._close_steps()
         if self._interrupts:
             outcome: Any = RunFinishedInterruptOutcome(interrupts=[
-                Interrupt(id=i.interrupt_id, reason=i.reason, metadata={"payload": _jsonable(i.payload)},
+                Interrupt(id=i.interrupt_id, reason=i.reason, metadata={"payload": jsonable(i.payload)},
                           response_schema={"type": "string", "enum": ["confirm", "decline"]})
                 for i in self._interrupts])
         else:
