@@ -15,7 +15,6 @@ import pytest
 
 from agent.understanding.goals import (
     HALF_LIFE_DAYS,
-    ProductFacts,
     TimedEvent,
     infer_goal,
     product_facts_of,
@@ -23,7 +22,7 @@ from agent.understanding.goals import (
     timed_events,
 )
 from agent.understanding.language import detect_language
-from tools.shapes import BrowsingEvent, Goal
+from tools.shapes import BrowsingEvent, Goal, ProductFacts
 from tools.taxonomy import GOAL_KEYS
 
 NOW = datetime(2026, 11, 2, 10, 0, tzinfo=UTC)

@@ -7,7 +7,7 @@ precision (a float round-trips every cent value exactly).
 
 from __future__ import annotations
 
-from dataclasses import asdict, is_dataclass
+from dataclasses import asdict, dataclass, is_dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
@@ -50,6 +50,19 @@ def jsonable(value: Any) -> Any:
 class Price(Record):
     amount: Amount
     currency: str = "EUR"
+
+
+@dataclass(frozen=True)
+class ProductFacts:
+    """What goal inference weighs of a product a shopper looked at (a plain value: thousands are
+    compared per turn)."""
+
+    sku: str
+    department: str
+    category: str
+    occasions: tuple[str, ...]
+    formality: int
+    seasons: tuple[str, ...]
 
 
 # --- catalog search -------------------------------------------------------------------------

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any
 
 from langgraph.runtime import Runtime
 from langgraph.types import interrupt
-from sqlalchemy import select
 
 from agent.answer.lines import answer_lines
 from agent.events import CardEvent, StateEvent, TextEvent
@@ -20,12 +18,11 @@ from agent.planning.deterministic import plan_next
 from agent.state import StylistState
 from agent.understanding.browsing import infer_presentation, request_events
 from agent.understanding.constraints import extract_constraints
-from agent.understanding.goals import ProductFacts, TimedEvent
+from agent.understanding.goals import ProductFactsLookup, TimedEvent
 from agent.understanding.goals import infer_goal as infer
 from agent.understanding.intents import classify
 from agent.understanding.language import detect_language
-from tools.db.engine import session_scope
-from tools.db.models import Product
+from tools.catalog.products import product_facts
 from tools.lexicon import normalise
 from tools.shapes import Constraints, Goal
 from tools.shoppers.profiles import get_or_create_shopper, journey_stage, load_history
@@ -59,20 +56,8 @@ def load_context(state: StylistState, runtime: Ctx) -> StylistState:
             "presentation": presentation, "new_thread": False, "turn": int(state.get("turn") or 0) + 1}
 
 
-def _product_facts(ctx: StylistContext) -> Any:
-    def lookup(skus: Any) -> dict[str, Any]:
-        wanted = sorted({s for s in skus if s})
-        if not wanted:
-            return {}
-        with session_scope(ctx.shop.engine) as s:
-            rows = s.execute(select(Product.sku, Product.department, Product.category,
-                                    Product.occasions, Product.formality, Product.seasons)
-                             .where(Product.sku.in_(wanted))).all()
-        return {r.sku: ProductFacts(sku=r.sku, department=r.department, category=r.category,
-                                    occasions=tuple(r.occasions), formality=r.formality,
-                                    seasons=tuple(r.seasons)) for r in rows}
-
-    return lookup
+def _product_facts(ctx: StylistContext) -> ProductFactsLookup:
+    return lambda skus: product_facts(ctx.shop, skus)
 
 
 def _known_cities(ctx: StylistContext) -> dict[str, str]:

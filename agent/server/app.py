@@ -16,13 +16,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from agent.server.deps import Resources
 from agent.server.metrics import Metrics
 from agent.server.problems import install_problem_handlers
-from agent.server.routes import agent as routes_agent
-from agent.server.routes import auth as routes_auth
-from agent.server.routes import catalog as routes_catalog
-from agent.server.routes import ops as routes_ops
-from agent.server.routes import reservations as routes_reservations
-from agent.server.routes import shoppers as routes_shoppers
-from agent.server.routes import web as routes_web
+from agent.server.routes import agent as agent_routes
+from agent.server.routes import auth, catalog, ops, reservations, shoppers, web
 from agent.settings import Settings
 
 log = logging.getLogger("sarto.server")
@@ -83,8 +78,7 @@ def create_app(settings: Settings, assistant: Any = None, shop: Any = None) -> F
                            expose_headers=["Retry-After", "x-vercel-ai-ui-message-stream", "x-sarto-run-id"],
                            max_age=600)
     app.add_middleware(MetricsMiddleware, metrics=resources.metrics)
-    for module in (routes_ops, routes_auth, routes_agent, routes_catalog, routes_shoppers,
-                   routes_reservations, routes_web):
+    for module in (ops, auth, agent_routes, catalog, shoppers, reservations, web):
         app.include_router(module.router)
-    routes_web.mount_static(app)
+    web.mount_static(app)
     return app

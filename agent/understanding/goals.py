@@ -15,18 +15,8 @@ from functools import lru_cache
 from typing import Any
 
 from agent.understanding.text import category_goal_shares, read_text
-from tools.shapes import Evidence, Goal
+from tools.shapes import Evidence, Goal, ProductFacts
 from tools.taxonomy import GOALS, UNKNOWN_GOAL
-
-
-@dataclass(frozen=True)
-class ProductFacts:
-    sku: str
-    department: str
-    category: str
-    occasions: tuple[str, ...]
-    formality: int
-    seasons: tuple[str, ...]
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ import secrets
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -23,6 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from tools.budget import outfit_total
+from tools.clock import as_utc
 from tools.db.engine import session_scope
 from tools.db.models import Inventory, Product, Reservation, ReservationItem, Shopper, Variant
 from tools.db.shop import Shop
@@ -105,11 +106,6 @@ class _Line:
     price: Decimal
 
 
-def utc(moment: datetime) -> datetime:
-    """Aware UTC; naive datetimes (SQLite hands them back) are taken as UTC."""
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-
-
 def new_pickup_code() -> str:
     return "".join(secrets.choice(PICKUP_ALPHABET) for _ in range(PICKUP_CODE_LENGTH))
 
@@ -177,8 +173,8 @@ def _result(shop: Shop, session: Session, reservation: Reservation, replayed: bo
     return ReservationResult(
         status=reservation.status,  # type: ignore[arg-type]
         detail=detail, reservation_id=reservation.id, pickup_code=reservation.pickup_code,
-        shopper_id=reservation.shopper_id, created_at=utc(reservation.created_at),
-        expires_at=utc(reservation.expires_at), items=items, total=reservation.total, replayed=replayed,
+        shopper_id=reservation.shopper_id, created_at=as_utc(reservation.created_at),
+        expires_at=as_utc(reservation.expires_at), items=items, total=reservation.total, replayed=replayed,
         **_store_fields(store_map(shop).get(reservation.store_code)))
 
 
@@ -263,7 +259,7 @@ def reserve_in_store(shop: Shop, shopper_id: str, store_code: str, items: Sequen
         return _invalid(f"hold_minutes must be between 1 and {MAX_HOLD_MINUTES}")
     if idempotency_key is not None and not 1 <= len(idempotency_key) <= 128:
         return _invalid("idempotency_key must be 1-128 characters")
-    now = utc(now)
+    now = as_utc(now)
     store = store_map(shop).get((store_code or "").strip().upper())
     if store is None:
         return ReservationResult(status="not_found", detail=f"no store {store_code!r}",
@@ -347,7 +343,7 @@ def _release(shop: Shop, reservation_id: str, new_status: str, shopper_id: str |
 
 def expire_reservations(shop: Shop, now: datetime) -> int:
     """Release the stock of every hold past its expiry; returns how many expired."""
-    now = utc(now)
+    now = as_utc(now)
     with session_scope(shop.engine) as session:
         due = session.scalars(select(Reservation.id).where(
             Reservation.status == "held", Reservation.expires_at <= now).order_by(Reservation.id)).all()

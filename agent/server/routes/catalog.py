@@ -1,6 +1,6 @@
 """The catalog tools over HTTP: search, product detail, availability, stores, stock updates.
 
-Routes validate and translate; the logic is the tools' (tools/search.py, availability.py, stores.py).
+Routes validate and translate; the logic is the tools' (tools/catalog/, tools/stock/).
 """
 
 from __future__ import annotations
@@ -11,18 +11,17 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import select
 
 from agent.server.deps import ApiKeyDep, ShopDep
 from agent.server.problems import ApiError, not_found
 from tools.catalog.index_text import fabric_label
+from tools.catalog.products import product_record
 from tools.catalog.search import SearchError, search_products
-from tools.db.engine import session_scope
-from tools.db.models import Product, Store
+from tools.db.shop import Shop
 from tools.shapes import SearchFilters
 from tools.stock.availability import check_availability
 from tools.stock.inventory import set_stock
-from tools.stock.stores import find_nearby_stores
+from tools.stock.stores import find_nearby_stores, store_map
 from tools.table import TOOLS
 from tools.taxonomy import CATEGORIES, COLOURS, DEPARTMENTS, LOCATION_ONLINE, OCCASIONS, SEASONS
 
@@ -47,9 +46,8 @@ def _many(name: str, values: list[str] | None, allowed: list[str]) -> list[str] 
     return [_one_of(name, v, allowed) or v for v in flat] or None
 
 
-def _store_codes(shop: Any) -> list[str]:
-    with session_scope(shop.engine) as session:
-        return sorted(session.scalars(select(Store.code)))
+def _store_codes(shop: Shop) -> list[str]:
+    return sorted(store_map(shop))
 
 
 @router.get("/v1/catalog/search", summary="Search the catalog with hard filters",
@@ -96,14 +94,10 @@ async def search(
 
 @router.get("/v1/catalog/products/{sku}", summary="A product's detail: PIM attributes, sizes, stock")
 def product_detail(sku: str, shop: ShopDep, lang: Lang = "it") -> dict[str, Any]:
-    with session_scope(shop.engine) as session:
-        product = session.scalar(select(Product).where(Product.sku == sku.upper()))
-        if product is None:
-            raise not_found("product")
-        sizes = [{"variant_id": v.id, "size": v.size, "size_system": v.size_system}
-                 for v in product.variants]
-        columns = {c.key: getattr(product, c.key) for c in Product.__table__.columns
-                   if c.key not in ("id", "content_hash")}
+    record = product_record(shop, sku.upper())
+    if record is None:
+        raise not_found("product")
+    columns, sizes = record.columns, record.sizes
     availability = check_availability(shop, columns["sku"], language=lang)
     return {
         **columns,

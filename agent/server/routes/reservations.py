@@ -1,6 +1,6 @@
 """Reserve in store for pickup (shopper), list and cancel; the store staff's view (API key).
 
-The reservation rules (stock holds, idempotency, pickup codes, expiry) live in tools/reservations.py.
+The reservation rules (stock holds, idempotency, pickup codes, expiry) live in tools/stock/reservations.py.
 """
 
 from __future__ import annotations

@@ -7,12 +7,10 @@ from pathlib import Path
 from fastapi import APIRouter, FastAPI
 from fastapi.responses import FileResponse, Response
 from fastapi.staticfiles import StaticFiles
-from sqlalchemy import select
 
 from agent.server.deps import ShopDep
 from agent.server.problems import not_found
-from tools.db.engine import session_scope
-from tools.db.models import Product
+from tools.catalog.products import product_record
 
 router = APIRouter(tags=["web"], include_in_schema=False)
 WEB_DIR = Path(__file__).resolve().parents[3] / "web"
@@ -47,12 +45,12 @@ def widget_js() -> FileResponse:
 def product_image(sku: str, shop: ShopDep) -> Response:
     from catalog_seed.images import render_svg
 
-    with session_scope(shop.engine) as session:
-        product = session.scalar(select(Product).where(Product.sku == sku))
-        if product is None:
-            raise not_found("product")
-        svg = render_svg(product.category, list(product.colours), product.pattern, product.title_it)
-        etag = f'"{product.content_hash[:16]}"'
+    record = product_record(shop, sku)
+    if record is None:
+        raise not_found("product")
+    product = record.columns
+    svg = render_svg(product["category"], list(product["colours"]), product["pattern"], product["title_it"])
+    etag = f'"{record.content_hash[:16]}"'
     return Response(svg, media_type="image/svg+xml", headers={"Cache-Control": IMAGE_CACHE, "ETag": etag})
 
 
