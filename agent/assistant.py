@@ -27,6 +27,7 @@ from agent.graph.checkpoints import keep_latest, open_checkpointer
 from agent.graph.context import StylistContext
 from agent.planning.llm import LLMPlanner
 from agent.settings import Settings
+from agent.state import StylistState
 from agent.understanding.intents import is_confirmation
 from tools.db.shop import Shop, open_shop
 from tools.shapes import Card, Constraints, Goal, ToolCall, TurnResult
@@ -50,11 +51,7 @@ class Assistant:
     @classmethod
     def open(cls, settings: Settings, shop: Shop | None = None, checkpointer: Any = None) -> Assistant:
         shop = shop or open_shop(settings.resolved_database_url, settings.data_dir, settings.chroma_url)
-        llm = None
-        if settings.llm_model:
-            from agent.planning.llm import LLMPlanner
-
-            llm = LLMPlanner.from_settings(settings)
+        llm = LLMPlanner.from_settings(settings) if settings.llm_model else None
         return cls(shop, settings, checkpointer or open_checkpointer(settings), llm)
 
     # --- turns -----------------------------------------------------------------------------
@@ -101,8 +98,6 @@ class Assistant:
         keep_latest(self.checkpointer, request.thread_id)
         pending = None
         if interrupts:
-            from agent.answer.render import proposal_text
-
             pending = interrupts[0].value["proposal"]
             language = values.get("language") or "it"
             text = proposal_text(pending, language)
@@ -127,10 +122,9 @@ class Assistant:
                           request.context, events, new_thread)
 
     @staticmethod
-    def _answered(state: Any, request: TurnRequest, now: datetime) -> dict[str, Any]:
+    def _answered(state: Any, request: TurnRequest, now: datetime) -> StylistState:
         """The proposing turn ended at the question, before compose wrote it to the transcript:
         record it now, so the thread's history reads ask → question → answer → outcome."""
-
         values = state.values
         asked_at = values.get("now") or now.isoformat()
         question = proposal_text(state.interrupts[0].value["proposal"], values.get("language") or "it")
