@@ -14,7 +14,7 @@ import time
 from collections import deque
 from collections.abc import AsyncIterator, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from langgraph.types import Command
@@ -29,6 +29,7 @@ from agent.planning.llm import LLMPlanner
 from agent.settings import Settings
 from agent.state import StylistState
 from agent.understanding.intents import is_confirmation
+from tools.clock import Clock, shop_now
 from tools.db.shop import Shop, open_shop
 from tools.shapes import Card, Constraints, Goal, ToolCall, TurnResult
 from tools.shoppers import threads
@@ -39,8 +40,9 @@ _cards = TypeAdapter(list[Card])
 
 class Assistant:
     def __init__(self, shop: Shop, settings: Settings, checkpointer: Any,
-                 llm_planner: LLMPlanner | None = None):
+                 llm_planner: LLMPlanner | None = None, clock: Clock = shop_now):
         self.shop = shop
+        self.clock = clock
         self.settings = settings
         self.checkpointer = checkpointer
         self.llm_planner = llm_planner
@@ -59,8 +61,7 @@ class Assistant:
     def claim_thread(self, request: TurnRequest) -> bool:
         """Before a turn: True when its thread is new; ThreadNotFound when it is another shopper's
         (surfaces call this first to answer 404 before a stream starts)."""
-        return threads.claim_thread(self.shop, request.thread_id, request.shopper_id,
-                                    request.now or datetime.now(UTC))
+        return threads.claim_thread(self.shop, request.thread_id, request.shopper_id, self.clock())
 
     def stream(self, request: TurnRequest, cancelled: threading.Event | None = None,
                on_event: Callable[[RunEvent], None] | None = None,
@@ -70,7 +71,7 @@ class Assistant:
         it they are yielded after each graph step. `new_thread` is `claim_thread`'s answer when the
         caller already claimed the thread."""
         started = time.perf_counter()
-        now = request.now or datetime.now(UTC)
+        now = request.now or self.clock()
         if new_thread is None:
             new_thread = self.claim_thread(request)
         config: Any = {"configurable": {"thread_id": request.thread_id}}
@@ -78,7 +79,7 @@ class Assistant:
         written: deque[RunEvent] = deque()
         context = StylistContext(shop=self.shop, settings=self.settings, thread_id=request.thread_id,
                                  emit=on_event if on_event is not None else written.append,
-                                 llm_planner=self.llm_planner)
+                                 llm_planner=self.llm_planner, clock=self.clock)
         interrupts: list[Any] = []
         values: Any = {}
         # durability="exit": one checkpoint write per turn (and at an interrupt), not one per step

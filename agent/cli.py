@@ -135,12 +135,27 @@ def serve(
     """Serve the API, the widget and the demo storefront."""
     import uvicorn
 
-    from agent.server.app import create_app
+    from agent.server.app import create_app, server_config
     from agent.settings import get_settings
 
     settings = get_settings()
-    uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port,
-                log_level="info")
+    bind = host or settings.host
+    unsafe = settings.unsafe_defaults()
+    if unsafe and (settings.env == "production" or not _loopback(bind)):
+        fail(f"refusing to serve on {bind} (SARTO_ENV={settings.env}) with default secrets: set "
+             + "; ".join(unsafe))
+    uvicorn.Server(server_config(create_app(settings), bind, port or settings.port, log_level="info")).run()
+
+
+def _loopback(host: str) -> bool:
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def _assistant():  # type: ignore[no-untyped-def]

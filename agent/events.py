@@ -8,8 +8,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from tools.clock import EARLIEST, LATEST, as_utc
 from tools.shapes import BrowsingEvent, Card
 
 
@@ -98,8 +99,18 @@ class TurnRequest(BaseModel):
     message: str = Field(max_length=4000)
     language: Literal["it", "en"] | None = None  # None: detect from the message
     events: list[BrowsingEvent] = []  # extra events sent with the turn (stored ones are loaded)
-    now: datetime | None = None
+    now: datetime | None = None  # the turn's moment (replays, evals); never the shop's clock
     layout: Literal["image-grid", "spec-table", "carousel"] | None = None
     context: dict[str, Any] = {}  # from the app: {"lat":..,"lon":..,"weather":"rain","city":..}
     resume: Literal["confirm", "decline"] | None = None  # answer to a pending interrupt
     idempotency_key: str | None = None
+
+    @field_validator("now")
+    @classmethod
+    def _a_moment_of_this_century(cls, value: datetime | None) -> datetime | None:
+        if value is None:
+            return None
+        moment = as_utc(value)
+        if not EARLIEST <= moment < LATEST:
+            raise ValueError("now must be between 2000 and 2100")
+        return moment

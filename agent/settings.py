@@ -4,13 +4,21 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+DEFAULT_API_KEY = "dev-api-key"  # public: fine on a laptop, refused in production
+DEFAULT_TOKEN_SECRET = "dev-token-secret-change-me-in-production-0123456789"
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="SARTO_", extra="ignore")
+
+    # development: defaults allowed on loopback; production: refuses default secrets and keys;
+    # evaluation: a client may set a turn's "now" without the API key (replayed scenarios).
+    env: Literal["development", "production", "evaluation"] = "development"
 
     data_dir: Path = Field(default=Path("data"), description="SQLite file, Chroma index, images")
     database_url: str | None = Field(default=None, description="default: SQLite in data_dir")
@@ -29,10 +37,12 @@ class Settings(BaseSettings):
                                      description="turns run at once; default 2, or 16 with an LLM")
 
     reservation_hold_minutes: int = 48 * 60
-    api_key: str = Field(default="dev-api-key", description="the retailer backend's key")
-    token_secret: str = Field(default="dev-token-secret-change-me-in-production-0123456789")
+    api_key: str = Field(default=DEFAULT_API_KEY, description="the retailer backend's key")
+    token_secret: str = Field(default=DEFAULT_TOKEN_SECRET)
     token_ttl_s: int = 900
     cors_origins: list[str] = []
+    # proxies whose X-Forwarded-For / -Proto are believed (their addresses or networks); none by default
+    trusted_proxies: list[str] = []
 
     @property
     def resolved_turn_workers(self) -> int:
@@ -41,6 +51,15 @@ class Settings(BaseSettings):
         if self.turn_workers is not None:
             return self.turn_workers
         return 16 if self.llm_model else 2
+
+    def unsafe_defaults(self) -> list[str]:
+        """The secrets still at their public defaults (or too short to be secret)."""
+        found = []
+        if self.token_secret == DEFAULT_TOKEN_SECRET or len(self.token_secret) < 32:
+            found.append("SARTO_TOKEN_SECRET (the default, or shorter than 32 characters)")
+        if self.api_key == DEFAULT_API_KEY or len(self.api_key) < 16:
+            found.append("SARTO_API_KEY (the default, or shorter than 16 characters)")
+        return found
 
     @property
     def resolved_database_url(self) -> str:

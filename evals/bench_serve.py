@@ -69,7 +69,7 @@ def running_server(data_dir: Path, log_file: Path) -> Iterator[Server]:
     """One uvicorn worker (one process) on 127.0.0.1 and a free port; stopped on exit."""
     port, api_key = _free_port(), secrets.token_hex(16)
     cmd = [sys.executable, "-m", "uvicorn", "--factory", "evals.bench_serve:serve_app", "--host", "127.0.0.1",
-           "--port", str(port), "--log-level", "warning", "--no-access-log"]
+           "--port", str(port), "--log-level", "warning", "--no-access-log", "--no-proxy-headers"]
     with open(log_file, "ab") as out:
         proc = subprocess.Popen(cmd, cwd=REPO, env=_server_env(data_dir, api_key), stdout=out,
                                 stderr=subprocess.STDOUT)

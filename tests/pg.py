@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 
@@ -45,9 +46,9 @@ def _unavailable(reason: str) -> None:
     pytest.skip(message)
 
 
-@pytest.fixture()
-def pg_url() -> Iterator[str]:
-    """The URL of a fresh, empty database with a random name; dropped after the test."""
+@contextmanager
+def fresh_database() -> Iterator[str]:
+    """The URL of a fresh, empty database with a random name; dropped afterwards."""
     from sqlalchemy import text
 
     try:
@@ -68,4 +69,10 @@ def pg_url() -> Iterator[str]:
         get_engine(url).dispose()
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+
+
+@pytest.fixture()
+def pg_url() -> Iterator[str]:
+    """The URL of a fresh, empty database with a random name; dropped after the test."""
+    with fresh_database() as url:
+        yield url

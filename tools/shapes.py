@@ -12,9 +12,13 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, ValidationError, field_validator
+
+from tools.clock import EARLIEST, LATEST, as_utc
 
 Amount = Annotated[Decimal, PlainSerializer(lambda d: float(d), return_type=float, when_used="json")]
+# A price or amount a client sends: two decimals, never negative, never absurd (1e400 is not a price).
+Money = Annotated[Decimal, Field(ge=0, le=100_000, decimal_places=2)]
 Layout = Literal["image-grid", "spec-table", "carousel"]
 Source = Literal["message", "profile", "conversation", "events", "default"]
 
@@ -271,4 +275,11 @@ class BrowsingEvent(BaseModel):
     sku: str | None = Field(default=None, max_length=32)
     text: str | None = Field(default=None, max_length=500)
     at: datetime | None = None
-    days_ago: float | None = Field(default=None, ge=0, le=3650)
+    days_ago: float | None = Field(default=None, ge=0, le=3650, strict=True)  # `false` is not a number
+
+    @field_validator("at")
+    @classmethod
+    def _a_moment_of_this_century(cls, value: datetime | None) -> datetime | None:
+        if value is not None and not EARLIEST <= as_utc(value) < LATEST:
+            raise ValueError("at must be between 2000 and 2100")
+        return value

@@ -57,7 +57,8 @@ class TurnFacts:
     constraints: Constraints
     origin: tuple[float, float] | None
     season: str | None
-    now: datetime
+    now: datetime  # the moment of the turn for the shopper (season, recency); may be replayed
+    shop_now: datetime  # the shop's own clock: reservations are made and expire on it, never on `now`
     last_outfit: dict[str, Any] | None
     hold_minutes: int
 
@@ -208,7 +209,7 @@ def _reserve(shop: Shop, a: ReserveArgs, facts: TurnFacts) -> ToolOutcome:
     prices = {i["variant_id"]: Decimal(str(i["price"]["amount"])) for i in outfit_card["items"]}
     result = _dump(reserve_in_store(
         shop, facts.shopper_id, a.store_code, items, idempotency_key=None,
-        thread_id=facts.thread_id, now=facts.now, hold_minutes=facts.hold_minutes,
+        thread_id=facts.thread_id, now=facts.shop_now, hold_minutes=facts.hold_minutes,
         expected_prices=prices))
     return ToolOutcome(str(result.get("status", "held")), result)
 
@@ -218,7 +219,7 @@ class NoArgs(BaseModel):
 
 
 def _list_holds(shop: Shop, a: NoArgs, facts: TurnFacts) -> ToolOutcome:
-    found = [_dump(r) for r in list_reservations(shop, facts.shopper_id, facts.now)]
+    found = [_dump(r) for r in list_reservations(shop, facts.shopper_id, facts.shop_now)]
     return ToolOutcome("ok", {"status": "ok", "count": len(found), "reservations": found})
 
 
@@ -231,12 +232,12 @@ class CancelArgs(BaseModel):
 def _cancel_hold(shop: Shop, a: CancelArgs, facts: TurnFacts) -> ToolOutcome:
     target = a.reservation_id
     if target is None:
-        held = [r for r in (_dump(x) for x in list_reservations(shop, facts.shopper_id, facts.now))
+        held = [r for r in (_dump(x) for x in list_reservations(shop, facts.shopper_id, facts.shop_now))
                 if r.get("status") == "held"]
         if not held:
             return ToolOutcome("not_found", {"status": "not_found"})
         target = str(held[0].get("reservation_id") or held[0].get("id"))
-    result = _dump(cancel_reservation(shop, facts.shopper_id, target, facts.now))
+    result = _dump(cancel_reservation(shop, facts.shopper_id, target, facts.shop_now))
     return ToolOutcome(str(result.get("status", "ok")), result)
 
 

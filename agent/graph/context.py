@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from agent.events import RunEvent
 from agent.planning.llm import LLMPlanner
 from agent.settings import Settings
+from tools.clock import Clock, shop_now
 from tools.db.shop import Shop
 
 EventSink = Callable[[RunEvent], None]
@@ -21,3 +22,4 @@ class StylistContext:
     thread_id: str
     emit: EventSink  # where the nodes' events go, the moment they are written
     llm_planner: LLMPlanner | None = None  # set when SARTO_LLM_MODEL is configured
+    clock: Clock = shop_now  # the shop's own time (reservations), never the turn's replayable "now"

@@ -51,5 +51,6 @@ def turn_facts(state: StylistState, ctx: StylistContext) -> TurnFacts:
         language=state.get("language") or "it", layout=state.get("presentation") or "image-grid",
         goal=label, department=goal.get("department"),
         constraints=Constraints.model_validate(state.get("constraints") or {}),
-        origin=shopper_origin(state, ctx), season=season, now=now, last_outfit=state.get("last_outfit"),
+        origin=shopper_origin(state, ctx), season=season, now=now, shop_now=ctx.clock(),
+        last_outfit=state.get("last_outfit"),
         hold_minutes=ctx.settings.reservation_hold_minutes)

@@ -35,9 +35,10 @@ Ctx = Runtime[StylistContext]
 def load_context(state: StylistState, runtime: Ctx) -> StylistState:
     ctx = runtime.context
     now = turn_now(state)
-    profile = get_or_create_shopper(ctx.shop, state["shopper_id"], state.get("language") or "it", now)
+    profile = get_or_create_shopper(ctx.shop, state["shopper_id"], state.get("language") or "it",
+                                    ctx.clock())
     if state.get("new_thread"):
-        start_thread(ctx.shop, ctx.thread_id, state["shopper_id"], state.get("message") or "", now)
+        start_thread(ctx.shop, ctx.thread_id, state["shopper_id"], state.get("message") or "", ctx.clock())
     # short follow-ups ("taglia 52", "ok") keep the language the thread is in
     fallback = state.get("thread_language") or profile["language"]
     language = state.get("language") or detect_language(

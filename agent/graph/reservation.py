@@ -42,7 +42,7 @@ def build_proposal(ctx: StylistContext, facts: TurnFacts, store_code: str) -> di
     items = [{"sku": i["sku"], "variant_id": i["variant_id"], "title": i["title"], "size": i.get("size"),
               "price": i["price"]["amount"]} for i in outfit.get("items", [])]
     total = sum((Decimal(str(i["price"])) for i in items), Decimal("0"))
-    hold_until = facts.now + timedelta(minutes=facts.hold_minutes)
+    hold_until = facts.shop_now + timedelta(minutes=facts.hold_minutes)
     return {"store_code": store.code, "store_name": store.name, "address": store.address,
             "hours": dict(store.hours), "items": items, "total": float(total),
             "hold_until": hold_until.isoformat()}

@@ -9,11 +9,15 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+import uvicorn
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from agent.server.deps import Resources
+from agent.server.edge import InputGuard
+from agent.server.headers import SecurityHeaders
 from agent.server.metrics import Metrics
 from agent.server.problems import install_problem_handlers
 from agent.server.routes import agent as agent_routes
@@ -21,6 +25,13 @@ from agent.server.routes import auth, catalog, ops, reservations, shoppers, web
 from agent.settings import Settings
 
 log = logging.getLogger("sarto.server")
+
+
+class UnsafeSettings(RuntimeError):
+    """Production with a public default secret or key: refuse to start."""
+
+    def __init__(self, unsafe: list[str]) -> None:
+        super().__init__("refusing to start with SARTO_ENV=production: set " + "; ".join(unsafe))
 
 
 class MetricsMiddleware:
@@ -54,10 +65,13 @@ class MetricsMiddleware:
 
 def create_app(settings: Settings, assistant: Any = None, shop: Any = None) -> FastAPI:
     """Build the app. `assistant`/`shop` are injected by tests; otherwise opened in the lifespan."""
+    unsafe = settings.unsafe_defaults()
+    if unsafe and settings.env == "production":
+        raise UnsafeSettings(unsafe)
+    if unsafe:
+        log.warning("default or weak secrets in use (refused with SARTO_ENV=production): %s",
+                    "; ".join(unsafe))
     resources = Resources(settings=settings, shop_=shop, assistant_=assistant)
-    default_secret = Settings.model_fields["token_secret"].default
-    if len(settings.token_secret) < 32 or settings.token_secret == default_secret:
-        log.warning("SARTO_TOKEN_SECRET is the default or shorter than 32 bytes: set a strong secret")
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -70,6 +84,7 @@ def create_app(settings: Settings, assistant: Any = None, shop: Any = None) -> F
                               "reservations, shopper data. Errors are application/problem+json.")
     app.state.resources = resources
     install_problem_handlers(app)
+    app.add_middleware(InputGuard)
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins,
                            allow_methods=["GET", "POST", "DELETE", "OPTIONS"],
@@ -77,8 +92,17 @@ def create_app(settings: Settings, assistant: Any = None, shop: Any = None) -> F
                                           "Accept-Language"],
                            expose_headers=["Retry-After", "x-vercel-ai-ui-message-stream", "x-sarto-run-id"],
                            max_age=600)
+    app.add_middleware(SecurityHeaders)
     app.add_middleware(MetricsMiddleware, metrics=resources.metrics)
+    if settings.trusted_proxies:  # only their forwarded headers name the client (rate limits, logs)
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
     for module in (ops, auth, agent_routes, catalog, shoppers, reservations, web):
         app.include_router(module.router)
     web.mount_static(app)
     return app
+
+
+def server_config(app: FastAPI, host: str, port: int, **options: Any) -> uvicorn.Config:
+    """How Sarto is served. Forwarded headers are the app's to trust (SARTO_TRUSTED_PROXIES), so the
+    server itself believes none: uvicorn's default would trust X-Forwarded-For from 127.0.0.1."""
+    return uvicorn.Config(app, host=host, port=port, proxy_headers=False, **options)

@@ -14,11 +14,12 @@ from fastapi import Depends, Header, Request
 from agent.server.metrics import Metrics
 from agent.server.problems import ApiError, language_of, not_found
 from agent.server.runs.store import InMemoryRunStore
-from agent.server.tokens import Principal, TokenBucket, verify_access
+from agent.server.tokens import Principal, TokenBucket, require_current, verify_access
 from agent.settings import Settings
 from agent.surfaces import AssistantProtocol
 from tools.catalog.index import catalog_index
 from tools.db.shop import Shop, open_shop
+from tools.shoppers.profiles import token_version
 
 
 @dataclass
@@ -118,21 +119,24 @@ def _principal(settings: Settings, authorization: str | None) -> Principal:
     return verify_access(settings, token)
 
 
-async def get_shopper(settings: SettingsDep,
+async def get_shopper(settings: SettingsDep, shop: ShopDep,
                       authorization: Annotated[str | None, Header()] = None) -> Principal:
-    return _principal(settings, authorization)
+    principal = _principal(settings, authorization)
+    # one indexed read: an erased shopper's tokens stop working at once, on every worker
+    return require_current(principal, token_version(shop, principal.shopper_id))
 
 
 ShopperDep = Annotated[Principal, Depends(get_shopper)]
 
 
-def _key_ok(settings: Settings, key: str | None) -> bool:
+def api_key_ok(settings: Settings, key: str | None) -> bool:
+    """The retailer backend's key, compared in constant time."""
     return bool(key) and hmac.compare_digest(str(key).encode(), settings.api_key.encode())
 
 
 async def require_api_key(settings: SettingsDep,
                           x_api_key: Annotated[str | None, Header()] = None) -> None:
-    if not _key_ok(settings, x_api_key):
+    if not api_key_ok(settings, x_api_key):
         raise ApiError(401, "unauthorized", ("Chiave API mancante o non valida (X-API-Key).",
                                              "Missing or invalid API key (X-API-Key)."))
 
@@ -148,16 +152,17 @@ class Caller:
     is_backend: bool
 
 
-async def get_shopper_or_backend(settings: SettingsDep, shopper_id: str,
+async def get_shopper_or_backend(settings: SettingsDep, shop: ShopDep, shopper_id: str,
                                  authorization: Annotated[str | None, Header()] = None,
                                  x_api_key: Annotated[str | None, Header()] = None) -> Caller:
     if x_api_key is not None:
-        if not _key_ok(settings, x_api_key):
+        if not api_key_ok(settings, x_api_key):
             raise ApiError(401, "unauthorized", ("Chiave API non valida.", "Invalid API key."))
         return Caller(None, True)
     principal = _principal(settings, authorization)
     if principal.shopper_id != shopper_id:
         raise not_found("shopper")  # another shopper's id: indistinguishable from a missing one
+    require_current(principal, token_version(shop, principal.shopper_id))
     return Caller(principal.shopper_id, False)
 
 

@@ -29,6 +29,18 @@ TITLES: dict[str, tuple[str, str]] = {
     "method_not_allowed": ("Metodo non consentito", "Method not allowed"),
     "internal": ("Errore interno", "Internal error"),
     "unavailable": ("Servizio non disponibile", "Service unavailable"),
+    "payload_too_large": ("Richiesta troppo grande", "Request too large"),
+    "now_not_allowed": ("Orario non modificabile", "The time cannot be set"),
+    "idempotency_key_reused": ("Chiave di idempotenza già usata", "Idempotency key already used"),
+    "unknown_store": ("Negozio sconosciuto", "Unknown store"),
+    "unknown_location": ("Luogo sconosciuto", "Unknown location"),
+    "unknown_variant": ("Articolo sconosciuto", "Unknown item"),
+    "unknown_size": ("Taglia sconosciuta", "Unknown size"),
+    "price_changed": ("Prezzo cambiato", "Price changed"),
+    "pickup_unavailable": ("Ritiro non disponibile", "Pickup unavailable"),
+    "llm_unavailable": ("Modello non disponibile", "Model unavailable"),
+    "cancelled": ("Annullato", "Cancelled"),
+    "interrupted": ("Interrotto", "Interrupted"),
 }
 _STATUS_CODES = {400: "validation_error", 401: "unauthorized", 403: "forbidden", 404: "not_found",
                  405: "method_not_allowed", 409: "conflict", 422: "validation_error",
@@ -76,7 +88,8 @@ def problem(request: Request, status: int, code: str, detail: str | tuple[str, s
             headers: dict[str, str] | None = None, **extra: Any) -> JSONResponse:
     lang = language_of(request)
     pick = 0 if lang == "it" else 1
-    title = TITLES.get(code, TITLES["internal"])[pick]
+    title = TITLES.get(code, TITLES[_STATUS_CODES.get(status, "internal" if status >= 500 else
+                                                      "validation_error")])[pick]
     if detail is None:
         detail = DETAILS.get(code, (title, title))
     text = detail[pick] if isinstance(detail, tuple) else detail

@@ -25,6 +25,7 @@ _ALGORITHM = "HS256"
 class Principal:
     shopper_id: str
     kind: Kind
+    version: int = 0  # the token generation it was issued in (see tools.shoppers.profiles)
 
 
 def guest_id(settings: Settings, device_id: str) -> str:
@@ -39,12 +40,12 @@ def _encode(settings: Settings, claims: dict[str, Any], ttl_s: int) -> str:
     return jwt.encode(payload, settings.token_secret, algorithm=_ALGORITHM)
 
 
-def issue_tokens(settings: Settings, shopper_id: str, kind: Kind) -> dict[str, Any]:
+def issue_tokens(settings: Settings, shopper_id: str, kind: Kind, version: int) -> dict[str, Any]:
     """The answer of every /v1/auth route: access token, refresh token, shopper id, lifetime."""
     return {
-        "token": _encode(settings, {"sub": shopper_id, "kind": kind}, settings.token_ttl_s),
-        "refresh_token": _encode(settings, {"sub": shopper_id, "kind": "refresh", "for": kind},
-                                 REFRESH_TTL_S),
+        "token": _encode(settings, {"sub": shopper_id, "kind": kind, "ver": version}, settings.token_ttl_s),
+        "refresh_token": _encode(settings, {"sub": shopper_id, "kind": "refresh", "for": kind,
+                                            "ver": version}, REFRESH_TTL_S),
         "shopper_id": shopper_id,
         "expires_in": settings.token_ttl_s,
         "token_type": "Bearer",
@@ -68,14 +69,27 @@ def verify_access(settings: Settings, token: str) -> Principal:
     claims = _decode(settings, token)
     if claims["kind"] not in ("shopper", "guest"):
         raise ApiError(401, "unauthorized", ("Serve un token di accesso.", "An access token is needed."))
-    return Principal(str(claims["sub"]), claims["kind"])
+    return Principal(str(claims["sub"]), claims["kind"], _version(claims))
 
 
 def verify_refresh(settings: Settings, token: str) -> Principal:
     claims = _decode(settings, token)
     if claims["kind"] != "refresh" or claims.get("for") not in ("shopper", "guest"):
         raise ApiError(401, "unauthorized", ("Serve un refresh token.", "A refresh token is needed."))
-    return Principal(str(claims["sub"]), claims["for"])
+    return Principal(str(claims["sub"]), claims["for"], _version(claims))
+
+
+def _version(claims: dict[str, Any]) -> int:
+    version = claims.get("ver", 0)  # tokens issued before versions existed are generation 0
+    return version if isinstance(version, int) else -1
+
+
+def require_current(principal: Principal, current_version: int) -> Principal:
+    """401 for a token of an earlier generation: the shopper was erased (or the guest merged)."""
+    if principal.version != current_version:
+        raise ApiError(401, "unauthorized", ("Token revocato.", "Token revoked."),
+                       headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
+    return principal
 
 
 @dataclass

@@ -41,8 +41,8 @@ def _product(sku: str, category: str, colour: str) -> Product:
                    content_hash=sku * 2)
 
 
-def build_mini_shop(data_dir: Path) -> Shop:
-    shop = open_shop(f"sqlite:///{data_dir / 'mini.db'}", data_dir)
+def build_mini_shop(data_dir: Path, database_url: str | None = None) -> Shop:
+    shop = open_shop(database_url or f"sqlite:///{data_dir / 'mini.db'}", data_dir)
     now = datetime.now(UTC)
     with session_scope(shop.engine) as session:
         session.add_all([

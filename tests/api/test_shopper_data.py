@@ -132,8 +132,11 @@ async def test_export_then_erase_removes_everything(client: httpx.AsyncClient, m
             assert not s.scalars(select(model).where(model.shopper_id == "S-LOYAL-1")).all()
         assert s.get(Inventory, ("TST-BLZ-0001-50", "MI01")).reserved == 0  # the hold was released
     assert assistant.list_threads("S-LOYAL-1") == []
-    assert (await client.get(f"/v1/runs/{run_id}/events", headers=headers)).status_code == 404
+    # the shopper's tokens went with them; signed in again, the same id is a new, empty profile
+    assert (await client.get(f"/v1/runs/{run_id}/events", headers=headers)).status_code == 401
     assert (await client.get("/v1/shoppers/S-LOYAL-1/export", headers=KEY)).status_code == 404
+    fresh = await shopper_headers(client, "S-LOYAL-1")
+    assert (await client.get(f"/v1/runs/{run_id}/events", headers=fresh)).status_code == 404
 
 
 async def test_threads_list_is_paginated(client: httpx.AsyncClient) -> None:

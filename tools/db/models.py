@@ -219,3 +219,15 @@ class Thread(Base):
     title: Mapped[str] = mapped_column(String(120))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class TokenVersion(Base):
+    """Which generation of a shopper's tokens is valid. Erasure (and a guest's merge) bumps it, so
+    tokens issued before stop working at once. Kept apart from the shopper row, which erasure
+    deletes: an old token must not come back to life with a new row of the same id."""
+
+    __tablename__ = "token_versions"
+
+    shopper_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -5,14 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
-from tools.clock import as_utc
+from tools.clock import CLOCK_SKEW, as_utc
 from tools.db.engine import session_scope
 from tools.db.models import Event, Shopper
 from tools.db.shop import Shop
 from tools.errors import Invalid, NotFound
 from tools.shapes import BrowsingEvent
-
-CLOCK_SKEW = timedelta(minutes=5)  # a device clock a little ahead is not "the future"
 
 
 def add_events(shop: Shop, shopper_id: str, events: Sequence[BrowsingEvent], channel: str) -> int:

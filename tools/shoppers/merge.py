@@ -10,6 +10,7 @@ from sqlalchemy import func, select, update
 from tools.db.engine import rowcount, session_scope
 from tools.db.models import Event, Order, Reservation, Shopper
 from tools.db.shop import Shop
+from tools.shoppers.profiles import revoke_tokens
 
 log = logging.getLogger(__name__)
 
@@ -38,5 +39,6 @@ def merge_guest(shop: Shop, guest_id: str, shopper_id: str) -> dict[str, int]:
                                        .where(Reservation.shopper_id == guest_id))
             if not remaining:
                 session.delete(guest)
+                revoke_tokens(session, guest_id)  # the guest's token must not start a new guest
     log.info("merged guest %s into %s: %s", guest_id, shopper_id, moved)
     return moved

@@ -13,6 +13,7 @@ from tools.db.models import Event, Order, OrderLine, Reservation, ReservationIte
 from tools.db.shop import Shop
 from tools.errors import NotFound
 from tools.shapes import jsonable
+from tools.shoppers.profiles import revoke_tokens
 from tools.stock.reservations import cancel_reservation
 
 
@@ -60,4 +61,5 @@ def erase_rows(shop: Shop, shopper_id: str) -> dict[str, int]:
         counts["events"] = rowcount(session, delete(Event).where(Event.shopper_id == shopper_id))
         session.execute(delete(Thread).where(Thread.shopper_id == shopper_id))
         session.execute(delete(Shopper).where(Shopper.id == shopper_id))
+        revoke_tokens(session, shopper_id)
     return counts

@@ -13,10 +13,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from tools.clock import as_utc
 from tools.db.engine import session_scope
-from tools.db.models import Event, Order, OrderLine, Shopper, Variant
+from tools.db.models import Event, Order, OrderLine, Shopper, TokenVersion, Variant
 from tools.db.shop import Shop
 
 SESSION_WINDOW = timedelta(hours=24)
@@ -48,6 +49,22 @@ def ensure_shopper(shop: Shop, shopper_id: str, is_guest: bool) -> None:
         if session.get(Shopper, shopper_id) is None:
             session.add(Shopper(id=shopper_id, is_guest=is_guest, created_at=datetime.now(UTC),
                                 known_sizes={}))
+
+
+def token_version(shop: Shop, shopper_id: str) -> int:
+    """The generation of the shopper's tokens that is valid now (0 until one is revoked)."""
+    with shop.engine.connect() as conn:
+        found = conn.execute(select(TokenVersion.version).where(TokenVersion.shopper_id == shopper_id))
+        return int(found.scalar() or 0)
+
+
+def revoke_tokens(session: Session, shopper_id: str) -> None:
+    """Every token issued to the shopper so far stops working (inside the caller's transaction)."""
+    row = session.get(TokenVersion, shopper_id)
+    if row is None:
+        session.add(TokenVersion(shopper_id=shopper_id, version=1, changed_at=datetime.now(UTC)))
+    else:
+        row.version, row.changed_at = row.version + 1, datetime.now(UTC)
 
 
 def shopper_exists(shop: Shop, shopper_id: str) -> bool:

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Header, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from agent.events import TurnRequest
-from agent.server.deps import AssistantDep, ResourcesDep, RunStoreDep, ShopperDep
+from agent.server.deps import AssistantDep, ResourcesDep, RunStoreDep, SettingsDep, ShopperDep, api_key_ok
 from agent.server.problems import ApiError, Language, language_of
 from agent.server.runs.runner import run_outcome, start_run
 from agent.server.runs.streams import AI_SDK_HEADERS, agui_sse, ai_sdk_sse, sse_response
@@ -27,8 +27,8 @@ Layout = Literal["image-grid", "spec-table", "carousel"]
 class RunContext(BaseModel):
     model_config = ConfigDict(extra="allow")
 
-    lat: float | None = Field(default=None, ge=-90, le=90)
-    lon: float | None = Field(default=None, ge=-180, le=180)
+    lat: float | None = Field(default=None, ge=-90, le=90, strict=True)
+    lon: float | None = Field(default=None, ge=-180, le=180, strict=True)
     city: str | None = Field(default=None, max_length=48)
     weather: str | None = Field(default=None, max_length=32)
 
@@ -81,7 +81,7 @@ def _check_ids(*ids: str) -> None:
 
 @router.post("/v1/agent/run", summary="Run a turn, streamed as AG-UI events over SSE")
 async def agent_run(body: RunAgentInput, shopper: ShopperDep, assistant: AssistantDep,
-                    resources: ResourcesDep, http: Request) -> Any:
+                    resources: ResourcesDep, settings: SettingsDep, http: Request) -> Any:
     _check_ids(body.thread_id, body.run_id)
     try:
         props = ForwardedProps.model_validate(body.forwarded_props or {})
@@ -95,6 +95,13 @@ async def agent_run(body: RunAgentInput, shopper: ShopperDep, assistant: Assista
     message = _text_of(users[-1].content) if users else ""
     if not message and resume is None:
         raise _validation("messages: a user message (or a resume answer) is needed")
+    if props.now is not None and not (settings.env == "evaluation"
+                                      or api_key_ok(settings, http.headers.get("x-api-key"))):
+        raise ApiError(403, "now_not_allowed", (
+            "forwardedProps.now può essere impostato solo dal backend del negozio (X-API-Key) o in "
+            "modalità valutazione (SARTO_ENV=evaluation).",
+            "forwardedProps.now can only be set by the shop's backend (X-API-Key) or in evaluation "
+            "mode (SARTO_ENV=evaluation)."))
     request = _turn(shopper.shopper_id, body.thread_id, message, props.language or _asked_language(http),
                     layout=props.layout, now=props.now, resume=resume,
                     idempotency_key=props.idempotency_key,

@@ -11,9 +11,9 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from agent.server.deps import ApiKeyDep, AssistantDep, ResourcesDep, SettingsDep, ShopDep
 from agent.server.problems import ApiError
-from agent.server.tokens import guest_id, issue_tokens, verify_access, verify_refresh
+from agent.server.tokens import guest_id, issue_tokens, require_current, verify_access, verify_refresh
 from tools.shoppers.merge import merge_guest
-from tools.shoppers.profiles import ensure_shopper, shopper_exists
+from tools.shoppers.profiles import ensure_shopper, shopper_exists, token_version
 
 router = APIRouter(tags=["auth"])
 Id = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:@-]+$")]
@@ -56,7 +56,7 @@ def guest_token(body: GuestBody, request: Request, settings: SettingsDep, shop: 
         raise ApiError(429, "rate_limited", headers={"Retry-After": retry}, retry_after=int(retry))
     shopper_id = guest_id(settings, body.device_id)
     ensure_shopper(shop, shopper_id, is_guest=True)
-    return issue_tokens(settings, shopper_id, "guest")
+    return issue_tokens(settings, shopper_id, "guest", token_version(shop, shopper_id))
 
 
 @router.post("/v1/auth/shopper-token", response_model=TokenAnswer,
@@ -68,7 +68,8 @@ def shopper_token(body: ShopperTokenBody, _key: ApiKeyDep, settings: SettingsDep
                                                  "Ids starting with G- are reserved for guests."))
     ensure_shopper(shop, body.shopper_id, is_guest=False)
     if body.guest_token:
-        guest = verify_access(settings, body.guest_token)
+        claimed = verify_access(settings, body.guest_token)
+        guest = require_current(claimed, token_version(shop, claimed.shopper_id))
         if guest.kind != "guest":
             raise ApiError(422, "validation_error", ("guest_token non è un token ospite.",
                                                      "guest_token is not a guest token."))
@@ -76,12 +77,14 @@ def shopper_token(body: ShopperTokenBody, _key: ApiKeyDep, settings: SettingsDep
         assistant.merge_threads(guest.shopper_id, body.shopper_id)
         merge_guest(shop, guest.shopper_id, body.shopper_id)
         resources.runs.reassign(guest.shopper_id, body.shopper_id)
-    return issue_tokens(settings, body.shopper_id, "shopper")
+    return issue_tokens(settings, body.shopper_id, "shopper", token_version(shop, body.shopper_id))
 
 
 @router.post("/v1/auth/refresh", response_model=TokenAnswer, summary="Exchange a refresh token")
 def refresh(body: RefreshBody, settings: SettingsDep, shop: ShopDep) -> dict[str, Any]:
     principal = verify_refresh(settings, body.refresh_token)
-    if not shopper_exists(shop, principal.shopper_id):  # erased (or merged) since the token was issued
+    version = token_version(shop, principal.shopper_id)
+    require_current(principal, version)  # erased (or merged) since the token was issued
+    if not shopper_exists(shop, principal.shopper_id):
         raise ApiError(401, "unauthorized", ("Il profilo non esiste più.", "The profile no longer exists."))
-    return issue_tokens(settings, principal.shopper_id, principal.kind)
+    return issue_tokens(settings, principal.shopper_id, principal.kind, version)

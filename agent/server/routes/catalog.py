@@ -155,7 +155,7 @@ class StockUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
     variant_id: str = Field(min_length=1, max_length=48)
     location: str = Field(min_length=1, max_length=8)
-    quantity: int = Field(ge=0, le=1_000_000)
+    quantity: int = Field(ge=0, le=1_000_000, strict=True)  # `true` is not a quantity
 
 
 class InventoryBody(BaseModel):

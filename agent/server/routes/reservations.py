@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime
-from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
@@ -15,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from agent.server.deps import ApiKeyDep, SettingsDep, ShopDep, ShopperDep
 from agent.server.problems import ApiError, not_found
+from tools.shapes import Money
 from tools.stock.reservations import (
     cancel_reservation,
     list_reservations,
@@ -48,7 +48,7 @@ def _answer(result: Any) -> dict[str, Any]:
 class ReservationItemIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     variant_id: str = Field(min_length=1, max_length=48)
-    quantity: int = Field(default=1, ge=1, le=10)
+    quantity: int = Field(default=1, ge=1, le=10, strict=True)
 
 
 class ReservationIn(BaseModel):
@@ -58,7 +58,8 @@ class ReservationIn(BaseModel):
     idempotency_key: str = Field(min_length=8, max_length=128)
     thread_id: str | None = Field(default=None, max_length=64)
     # the prices the shopper saw (variant_id -> EUR): a changed price stops the reservation
-    expected_prices: dict[str, Decimal] | None = None
+    expected_prices: dict[Annotated[str, Field(min_length=1, max_length=48)], Money] | None = Field(
+        default=None, max_length=20)
 
 
 @router.post("/v1/reservations", status_code=201, summary="Reserve items in a store for pickup",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 from datetime import datetime
-from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Response
@@ -19,7 +18,8 @@ from agent.server.deps import (
     ShopperDep,
 )
 from agent.server.problems import not_found
-from tools.shapes import BrowsingEvent
+from tools.clock import CLOCK_SKEW, EARLIEST, as_utc, shop_now
+from tools.shapes import BrowsingEvent, Money
 from tools.shoppers.browsing import add_events
 from tools.shoppers.privacy import erase_rows, export_rows
 from tools.shoppers.profiles import shopper_exists
@@ -46,8 +46,8 @@ class ReceiptLine(BaseModel):
     model_config = ConfigDict(extra="forbid")
     sku: str = Field(min_length=1, max_length=32)
     size: str = Field(min_length=1, max_length=8)
-    quantity: int = Field(ge=1, le=100)
-    unit_price: Decimal = Field(ge=0, le=100_000, decimal_places=2)
+    quantity: int = Field(ge=1, le=100, strict=True)
+    unit_price: Money
 
 
 class ReceiptBody(BaseModel):
@@ -61,8 +61,12 @@ class ReceiptBody(BaseModel):
 
     @model_validator(mode="after")
     def _not_in_future(self) -> ReceiptBody:
-        if self.placed_at.tzinfo is not None and self.placed_at > datetime.now(self.placed_at.tzinfo):
+        placed = as_utc(self.placed_at)  # a time without a zone is UTC, as everywhere in the shop
+        if placed > shop_now() + CLOCK_SKEW:
             raise ValueError("placed_at is in the future")
+        if placed < EARLIEST:
+            raise ValueError("placed_at is before 2000")
+        self.placed_at = placed
         return self
 
 
