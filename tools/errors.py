@@ -27,5 +27,9 @@ class NotFound(ShopError, LookupError):
         self.what = what
 
 
+class Conflict(ShopError):
+    """The request clashes with what already exists (an id used before)."""
+
+
 class Invalid(ShopError, ValueError):
     """The data sent breaks a rule of the shop (an unknown store, an event in the future, ...)."""

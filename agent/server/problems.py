@@ -10,7 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from tools.errors import NotFound, ShopError
+from tools.errors import Conflict, NotFound, ShopError
 
 log = logging.getLogger("sarto.server")
 
@@ -117,7 +117,7 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(ShopError)
     async def _shop_error(request: Request, exc: ShopError) -> JSONResponse:
-        status = 404 if isinstance(exc, NotFound) else 422
+        status = 404 if isinstance(exc, NotFound) else 409 if isinstance(exc, Conflict) else 422
         return problem(request, status, exc.code, exc.message, **exc.extra)
 
     @app.exception_handler(StarletteHTTPException)

@@ -270,19 +270,14 @@ def test_english_page_gets_an_english_widget_and_answer(shopper: Any, live_store
     assert s.errors == []
 
 
-def test_widget_works_under_a_strict_content_security_policy(shopper: Any, live_store: LiveStore) -> None:
+def test_widget_works_under_the_storefronts_own_strict_content_security_policy(
+        shopper: Any, live_store: LiveStore) -> None:
     s = shopper(tag="csp")
-    policy = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
-              "connect-src 'self'; object-src 'none'; base-uri 'none'")
-
-    def with_csp(route: Any) -> None:
-        response = route.fetch()
-        route.fulfill(response=response, headers={**response.headers, "content-security-policy": policy})
-
-    s.page.route(f"{live_store.base_url}/", with_csp)
     s.page.add_init_script("window.__csp = []; document.addEventListener('securitypolicyviolation',"
                            " (e) => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));")
-    s.visit("/", reported=False)
+    page = s.page.goto(live_store.base_url + "/")
+    policy = page.headers["content-security-policy"]  # the server's own header, nothing injected
+    assert "script-src 'self'" in policy and "style-src 'self'" in policy and "unsafe-inline" not in policy
     s.open_with_keyboard()
     s.say("Cerco un look da uomo per un colloquio di lavoro")
     s.remember_guest()

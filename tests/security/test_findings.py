@@ -250,3 +250,19 @@ def test_business_rule_problems_are_titled_by_their_code_in_both_languages(targe
     assert stock.status_code == 422 and stock.json()["code"] == "unknown_location"
     assert stock.json()["title"] == "Unknown location"
     assert store.json()["code"] == "unknown_store" and store.json()["title"] == "Negozio sconosciuto"
+
+
+@pytest.mark.parametrize("host, env", [("0.0.0.0", "development"), ("127.0.0.1", "production")])
+def test_sarto_serve_refuses_public_defaults_off_loopback_or_in_production(
+        host: str, env: str, tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("SARTO_")}
+    out = subprocess.run([sys.executable, "-m", "agent.cli", "serve", "--host", host, "--port", "9"],
+                         env={**clean, "SARTO_ENV": env, "SARTO_DATA_DIR": str(tmp_path)},
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 2
+    assert "refusing to serve" in out.stderr and "SARTO_TOKEN_SECRET" in out.stderr
+    assert "Traceback" not in out.stderr

@@ -8,7 +8,7 @@ import logging
 from sqlalchemy import func, select, update
 
 from tools.db.engine import rowcount, session_scope
-from tools.db.models import Event, Order, Reservation, Shopper
+from tools.db.models import Event, Order, Reservation, Run, Shopper
 from tools.db.shop import Shop
 from tools.shoppers.profiles import revoke_tokens
 
@@ -21,7 +21,7 @@ def merge_guest(shop: Shop, guest_id: str, shopper_id: str) -> dict[str, int]:
         return {}
     with session_scope(shop.engine) as session:
         moved = {}
-        for model in (Event, Order):
+        for model in (Event, Order, Run):
             moved[model.__tablename__] = rowcount(
                 session, update(model).where(model.shopper_id == guest_id).values(shopper_id=shopper_id))
         # A reservation whose idempotency key the shopper already used stays a duplicate: skip it.

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import delete, select
 
 from tools.db.engine import rowcount, session_scope
-from tools.db.models import Event, Order, OrderLine, Reservation, ReservationItem, Shopper, Thread
+from tools.db.models import Event, Order, OrderLine, Reservation, ReservationItem, Run, Shopper, Thread
 from tools.db.shop import Shop
 from tools.errors import NotFound
 from tools.shapes import jsonable
@@ -32,11 +32,13 @@ def export_rows(shop: Shop, shopper_id: str) -> dict[str, Any]:
                                  .order_by(Order.placed_at))
         reservations = session.scalars(select(Reservation).where(Reservation.shopper_id == shopper_id)
                                        .order_by(Reservation.created_at))
+        runs = session.scalars(select(Run).where(Run.shopper_id == shopper_id).order_by(Run.created_at))
         return {
             "shopper": _row(shopper),
             "events": [_row(e) for e in events],
             "orders": [{**_row(o), "lines": [_row(line) for line in o.lines]} for o in orders],
             "reservations": [{**_row(r), "items": [_row(i) for i in r.items]} for r in reservations],
+            "runs": [_row(r) for r in runs],  # every message sent, as the server received it
         }
 
 
@@ -60,6 +62,7 @@ def erase_rows(shop: Shop, shopper_id: str) -> dict[str, int]:
         counts["orders"] = rowcount(session, delete(Order).where(Order.shopper_id == shopper_id))
         counts["events"] = rowcount(session, delete(Event).where(Event.shopper_id == shopper_id))
         session.execute(delete(Thread).where(Thread.shopper_id == shopper_id))
+        counts["runs"] = rowcount(session, delete(Run).where(Run.shopper_id == shopper_id))
         session.execute(delete(Shopper).where(Shopper.id == shopper_id))
         revoke_tokens(session, shopper_id)
     return counts

@@ -12,11 +12,28 @@ from fastapi import APIRouter, Header, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from agent.events import TurnRequest
-from agent.server.deps import AssistantDep, ResourcesDep, RunStoreDep, SettingsDep, ShopperDep, api_key_ok
+from agent.server.deps import (
+    AssistantDep,
+    ResourcesDep,
+    RunStoreDep,
+    SettingsDep,
+    ShopDep,
+    ShopperDep,
+    api_key_ok,
+)
 from agent.server.problems import ApiError, Language, language_of
 from agent.server.runs.runner import run_outcome, start_run
-from agent.server.runs.streams import AI_SDK_HEADERS, agui_sse, ai_sdk_sse, sse_response
+from agent.server.runs.streams import (
+    AI_SDK_HEADERS,
+    agui_sse,
+    ai_sdk_sse,
+    lost_chat_sse,
+    lost_run_sse,
+    sse_response,
+)
+from tools.clock import shop_now
 from tools.shapes import first_error
+from tools.shoppers.runs import orphaned_run, orphaned_run_of_thread
 from tools.shoppers.threads import check_thread_owner
 
 router = APIRouter(tags=["assistant"])
@@ -106,7 +123,8 @@ async def agent_run(body: RunAgentInput, shopper: ShopperDep, assistant: Assista
                     layout=props.layout, now=props.now, resume=resume,
                     idempotency_key=props.idempotency_key,
                     context=props.context.model_dump(exclude_none=True) if props.context else None)
-    started = await start_run(resources.runs, assistant, request, body.run_id, resources.metrics)
+    started = await start_run(resources.runs, assistant, request, body.run_id, resources.metrics,
+                              resources.shop())
     return sse_response(agui_sse(resources.runs, started.record.run_id, 0))
 
 
@@ -146,7 +164,7 @@ async def chat(body: ChatBody, shopper: ShopperDep, assistant: AssistantDep,
     request = _turn(shopper.shopper_id, body.id, message, body.language or _asked_language(http),
                     layout=body.layout,
                     resume=body.resume)
-    await start_run(resources.runs, assistant, request, run_id, resources.metrics)
+    await start_run(resources.runs, assistant, request, run_id, resources.metrics, resources.shop())
     return sse_response(ai_sdk_sse(resources.runs, run_id), headers={**AI_SDK_HEADERS, RUN_ID_HEADER: run_id})
 
 
@@ -156,9 +174,13 @@ async def chat_stream(chat_id: str, shopper: ShopperDep, resources: ResourcesDep
     """The AI SDK's reconnect after a dropped connection or a page reload: the running turn's whole
     UI message stream again, or 204 when none is running (the answer is then in GET /v1/threads/{id})."""
     _check_ids(chat_id)
-    await asyncio.to_thread(check_thread_owner, resources.shop(), chat_id, shopper.shopper_id)
+    shop = resources.shop()
+    await asyncio.to_thread(check_thread_owner, shop, chat_id, shopper.shopper_id)
     record = resources.runs.active_for_thread(chat_id, shopper.shopper_id)
-    if record is None:
+    if record is None:  # none running here; one that was running when the server died has ended
+        lost = await asyncio.to_thread(orphaned_run_of_thread, shop, chat_id, shopper.shopper_id, shop_now())
+        if lost is not None:
+            return sse_response(lost_chat_sse(lost), headers={**AI_SDK_HEADERS, RUN_ID_HEADER: lost})
         return Response(status_code=204)
     return sse_response(ai_sdk_sse(resources.runs, record.run_id),
                         headers={**AI_SDK_HEADERS, RUN_ID_HEADER: record.run_id})
@@ -195,7 +217,8 @@ async def run_json(body: RunBody, shopper: ShopperDep, assistant: AssistantDep,
                     layout=body.layout,
                     resume=body.resume, idempotency_key=body.idempotency_key,
                     context=body.context.model_dump(exclude_none=True) if body.context else None)
-    started = await start_run(resources.runs, assistant, request, run_id, resources.metrics, streamed=False)
+    started = await start_run(resources.runs, assistant, request, run_id, resources.metrics,
+                              resources.shop(), streamed=False)
     record = started.record
     if started.replayed:
         response.headers["Idempotent-Replayed"] = "true"
@@ -221,11 +244,16 @@ def _after(run_id: str, after: int | None, last_event_id: str | None) -> int:
 
 
 @router.get("/v1/runs/{run_id}/events", summary="Resume a run's AG-UI stream after a seq")
-async def run_events(run_id: str, shopper: ShopperDep, runs: RunStoreDep,
+async def run_events(run_id: str, shopper: ShopperDep, runs: RunStoreDep, shop: ShopDep,
                      after: Annotated[int | None, Query(ge=0)] = None,
                      last_event_id: Annotated[str | None, Header()] = None) -> Any:
+    seq = _after(run_id, after, last_event_id)
+    if runs.peek(run_id) is None:  # not held by this process: ended, or its process died mid-run
+        lost = await asyncio.to_thread(orphaned_run, shop, run_id, shopper.shopper_id, shop_now())
+        if lost:
+            return sse_response(lost_run_sse(run_id, seq))
     runs.get(run_id, shopper.shopper_id)  # 404 unless it is this shopper's run
-    return sse_response(agui_sse(runs, run_id, _after(run_id, after, last_event_id)))
+    return sse_response(agui_sse(runs, run_id, seq))
 
 
 @router.post("/v1/runs/{run_id}/cancel", summary="Stop a running turn")

@@ -24,6 +24,7 @@ from tools.shoppers.browsing import add_events
 from tools.shoppers.privacy import erase_rows, export_rows
 from tools.shoppers.profiles import shopper_exists
 from tools.shoppers.receipts import add_receipt
+from tools.shoppers.runs import unanswered_messages
 
 router = APIRouter(tags=["shoppers"])
 Limit = Annotated[int, Query(ge=1, le=100)]
@@ -87,11 +88,16 @@ def list_threads(shopper: ShopperDep, assistant: AssistantDep, limit: Limit = 20
 
 
 @router.get("/v1/threads/{thread_id}", summary="One conversation: messages and cards")
-def get_thread(thread_id: str, shopper: ShopperDep, assistant: AssistantDep) -> dict[str, Any]:
+def get_thread(thread_id: str, shopper: ShopperDep, assistant: AssistantDep, shop: ShopDep) -> dict[str, Any]:
     thread = assistant.get_thread(shopper.shopper_id, thread_id)
-    if thread is None:
+    # what the shopper said in turns that never reached an answer (the process died, the run
+    # failed or was cancelled) is part of the conversation too
+    unanswered = unanswered_messages(shop, thread_id, shopper.shopper_id)
+    if thread is None and not unanswered:
         raise not_found("thread")
-    return {"thread_id": thread_id, **thread}
+    thread = thread or {"thread_id": thread_id, "messages": [], "cards": []}
+    messages = sorted([*thread["messages"], *unanswered], key=lambda m: str(m.get("at") or ""))
+    return {**thread, "thread_id": thread_id, "messages": messages}
 
 
 @router.get("/v1/shoppers/{shopper_id}/export", summary="Everything Sarto holds on a shopper (GDPR)")

@@ -24,7 +24,10 @@ from agent.server.problems import ApiError
 from agent.server.runs.store import InMemoryRunStore, RunRecord
 from agent.server.wire.agui import AguiMapper, encode
 from agent.surfaces import AssistantProtocol
+from tools.clock import shop_now
+from tools.db.shop import Shop
 from tools.shapes import TurnResult
+from tools.shoppers.runs import finish_run, record_run
 
 log = logging.getLogger("sarto.server.runs")
 
@@ -52,9 +55,11 @@ class Started:
 
 
 async def start_run(store: InMemoryRunStore, assistant: AssistantProtocol, request: TurnRequest,
-                    run_id: str, metrics: Metrics, streamed: bool = True) -> Started:
-    """Claim the thread (404 if it is another shopper's), then run the turn in the background. With an
-    idempotency key already used by this shopper, nothing runs: the first run answers again."""
+                    run_id: str, metrics: Metrics, shop: Shop, streamed: bool = True) -> Started:
+    """Claim the thread (404 if it is another shopper's) and record the run with the shopper's
+    message (one write, before the turn: it survives the process), then run the turn in the
+    background. With an idempotency key already used by this shopper, nothing runs: the first run
+    answers again."""
     asked = fingerprint(request)
     if request.idempotency_key:
         earlier = store.by_key(request.shopper_id, request.idempotency_key)
@@ -64,19 +69,25 @@ async def start_run(store: InMemoryRunStore, assistant: AssistantProtocol, reque
                     "Questa idempotency_key è già stata usata per una richiesta diversa.",
                     "This idempotency_key was already used for a different request."))
             return Started(earlier, replayed=True)
-    new_thread = await asyncio.to_thread(assistant.claim_thread, request)
+    def claim_and_record() -> bool:  # one hop to a worker thread for both
+        new = assistant.claim_thread(request)
+        record_run(shop, run_id, request.shopper_id, request.thread_id, request.message, shop_now())
+        return new
+
+    new_thread = await asyncio.to_thread(claim_and_record)
     record = store.create(run_id, request.shopper_id, request.thread_id, request.idempotency_key, asked)
     mapper = AguiMapper(request.thread_id, run_id)
     await _write(store, run_id, mapper.start(request.layout))
     metrics.runs_started.inc()
-    task = asyncio.create_task(_drive(store, assistant, request, new_thread, mapper, metrics,
+    task = asyncio.create_task(_drive(store, assistant, request, new_thread, mapper, metrics, shop,
                                       record if streamed else None), name=f"sarto-run-{run_id}")
     store.attach_task(run_id, task)
     return Started(record, replayed=False)
 
 
 async def _drive(store: InMemoryRunStore, assistant: AssistantProtocol, request: TurnRequest,
-                 new_thread: bool, mapper: AguiMapper, metrics: Metrics, streamed: RunRecord | None) -> None:
+                 new_thread: bool, mapper: AguiMapper, metrics: Metrics, shop: Shop,
+                 streamed: RunRecord | None) -> None:
     run_id = mapper.run_id
     started = time.perf_counter()
     first_event_at: float | None = None
@@ -108,6 +119,7 @@ async def _drive(store: InMemoryRunStore, assistant: AssistantProtocol, request:
             await _write(store, run_id, mapper.fail("cancelled", "The run was cancelled."))
         await store.finish(run_id, status, None, error)
         metrics.runs_finished.labels(status=status).inc()
+        await asyncio.shield(asyncio.to_thread(finish_run, shop, run_id, status, shop_now()))
         raise
     except LookupError:  # e.g. the thread is another shopper's: indistinguishable from missing
         error = {"code": "not_found", "message": "thread not found"}
@@ -121,6 +133,7 @@ async def _drive(store: InMemoryRunStore, assistant: AssistantProtocol, request:
     await store.finish(run_id, status, result, error)
     metrics.runs_finished.labels(status=status).inc()
     metrics.turn_duration.observe(time.perf_counter() - started)
+    await asyncio.to_thread(finish_run, shop, run_id, status, shop_now())
 
 
 def run_outcome(record: RunRecord) -> dict[str, Any]:

@@ -6,11 +6,12 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterator
 
+from ag_ui.core import RunErrorEvent
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
 from agent.server.runs.store import BufferedEvent, InMemoryRunStore
 from agent.server.wire import ai_sdk
-from agent.server.wire.agui import TERMINAL_TYPES
+from agent.server.wire.agui import TERMINAL_TYPES, encode
 
 SEP = "\n"  # the AG-UI JS client splits events on "\n\n": CRLF would break it
 RETRY_MS = 2000
@@ -63,4 +64,26 @@ async def ai_sdk_sse(store: InMemoryRunStore, run_id: str) -> AsyncIterator[Serv
         for chunk in translator.chunks(json.loads(event.data)):
             yield ServerSentEvent(data=json.dumps(chunk, separators=(",", ":")), sep=SEP)
         _mark_sent(store, run_id)
+    yield ServerSentEvent(data="[DONE]", sep=SEP)
+
+
+# --- runs whose process died -----------------------------------------------------------------
+
+LOST_MESSAGE = ("The server restarted while this run was answering; nothing was lost of what you "
+                "wrote: send it again to get the answer (retryable).")
+
+
+def lost_run_error() -> RunErrorEvent:
+    return RunErrorEvent(message=LOST_MESSAGE, code="interrupted")
+
+
+async def lost_run_sse(run_id: str, after: int) -> AsyncIterator[ServerSentEvent]:
+    """What a client resuming a run after the restart gets: the run's end, as RUN_ERROR."""
+    yield ServerSentEvent(data=encode(lost_run_error()), id=f"{run_id}:{after + 1}", retry=RETRY_MS, sep=SEP)
+
+
+async def lost_chat_sse(run_id: str) -> AsyncIterator[ServerSentEvent]:
+    translator = ai_sdk.AiSdkTranslator()
+    for chunk in translator.chunks(json.loads(encode(lost_run_error()))):
+        yield ServerSentEvent(data=json.dumps(chunk, separators=(",", ":")), sep=SEP)
     yield ServerSentEvent(data="[DONE]", sep=SEP)
