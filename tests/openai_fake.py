@@ -36,6 +36,7 @@ class Reply:
     tool_calls: list[tuple[str, str]] = field(default_factory=list)  # (name, raw JSON arguments)
     status: int = 200
     delay_s: float = 0.0
+    chunk_delay_s: float = 0.0  # a pause before every streamed chunk (a server that trickles bytes)
     text_from: Callable[[dict[str, Any]], str] | None = None  # the answer built from the request body
 
 
@@ -68,6 +69,13 @@ def http_error(status: int = 500) -> Reply:
 def slow(seconds: float, reply: Reply | None = None) -> Reply:
     base = reply or text("too late")
     return Reply(text=base.text, tool_calls=base.tool_calls, status=base.status, delay_s=seconds)
+
+
+def trickle(seconds_per_chunk: float, reply: Reply | None = None) -> Reply:
+    """A stream that starts at once and then sends each chunk late: every read is quick enough for
+    the HTTP timeout, the whole answer is not."""
+    base = reply or text("a very slow answer that arrives one word at a time")
+    return Reply(text=base.text, tool_calls=base.tool_calls, chunk_delay_s=seconds_per_chunk)
 
 
 class Script(list[Reply]):
@@ -183,6 +191,7 @@ def _handler(script: Script, requests: list[dict[str, Any]]) -> type[BaseHTTPReq
             self.end_headers()  # HTTP/1.0: the stream ends when the connection closes
             usage = bool((body.get("stream_options") or {}).get("include_usage"))
             for chunk in stream_chunks(reply, body.get("model", "fake"), usage):
+                time.sleep(reply.chunk_delay_s)
                 self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
                 self.wfile.flush()
             self.wfile.write(b"data: [DONE]\n\n")

@@ -123,6 +123,19 @@ def test_follow_ups_change_one_thing_in_the_same_thread(assistant: Assistant) ->
     assert resized.constraints.sizes["EU"] == "43"
 
 
+def test_asking_where_a_piece_of_the_look_is_shows_its_stock(assistant: Assistant, shop: Any) -> None:
+    first = turn(assistant, "t-where", "I have a job interview, men, size 50, shoes 43, shirt M")
+    jacket = next(i for i in next(c for c in first.cards if c.type == "sarto.outfit").items
+                  if i.category == "blazer")
+    where = turn(assistant, "t-where", "Is the jacket available in size 50?")
+    assert [t.name for t in where.tool_calls] == ["check_availability"]
+    card = next(c for c in where.cards if c.type == "sarto.availability")
+    assert card.sku == jacket.sku and card.size == "50"
+    for stock in card.locations:  # every figure is the records' own
+        assert stock.quantity == stock_in(shop, jacket.variant_id, stock.location)
+    assert jacket.title in where.text or card.title in where.text
+
+
 def test_thin_evidence_gets_one_question_and_no_outfit(assistant: Assistant) -> None:
     result = turn(assistant, "t-thin", "Ciao, mi aiuti?", shopper="guest-new")
     assert result.goal.label == "unknown"

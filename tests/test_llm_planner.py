@@ -24,6 +24,7 @@ from openai_fake import (
     text,
     tool_call,
     tool_calls,
+    trickle,
 )
 from sqlalchemy import select
 from support import outbound_attempts
@@ -41,6 +42,7 @@ from tools.table import TOOLS
 
 TIMEOUT_S = 1.0
 INTERVIEW = "I need a men's outfit for a job interview, budget 600 euro, jacket size 50, shoes 43"
+INTERVIEW_IT = "Ho un colloquio di lavoro, look da uomo, budget 600 euro, giacca 50, scarpe 43"
 _EURO = re.compile(r"€\s?[\d.,]*\d")
 
 
@@ -56,10 +58,10 @@ def _assistant(fake: FakeOpenAI, shop: Any, tmp_path: Path, max_tool_calls: int 
     return Assistant.open(settings, shop, checkpointer=InMemorySaver())  # type: ignore[arg-type]
 
 
-def _ask(assistant: Assistant, message: str = INTERVIEW) -> TurnResult:
+def _ask(assistant: Assistant, message: str = INTERVIEW, language: str = "en") -> TurnResult:
     who = uuid.uuid4().hex[:8]
     return assistant.run(TurnRequest(shopper_id=f"guest-llm-{who}", thread_id=f"th-llm-{who}",
-                                     message=message, language="en"))
+                                     message=message, language=language))
 
 
 def _outfit(result: TurnResult) -> OutfitCard:
@@ -153,6 +155,8 @@ def test_invented_price_in_the_wording_is_rejected(openai_fake: FakeOpenAI, shop
     pytest.param(malformed_call("assemble_outfit", '{"goal": "job_interv'), id="truncated-json-args"),
     pytest.param(tool_call("export_customer_emails", city="Milano"), id="unknown-tool"),
     pytest.param(tool_call("find_budget_alternatives", max_price=10), id="missing-required-arg"),
+    # every read arrives within the HTTP timeout, the whole answer does not
+    pytest.param(trickle(0.4, tool_call("assemble_outfit", goal="job_interview")), id="slow-stream"),
 ])
 def test_model_failure_falls_back_to_the_deterministic_planner(
         failure: Any, openai_fake: FakeOpenAI, shop: Any, tmp_path: Path) -> None:
@@ -170,6 +174,66 @@ def test_model_failure_falls_back_to_the_deterministic_planner(
     assert set(_EURO.findall(result.text)) <= _record_prices(result)
     assert len(requests) == 1  # asked once; after a failure the turn is not kept waiting again
     assert elapsed < TIMEOUT_S + 5, f"fallback turn took {elapsed:.1f} s"
+
+
+# --- a model that finishes with nothing to show: the deterministic planner takes the turn -------
+
+@pytest.mark.parametrize("first", [
+    pytest.param(tool_call("check_availability", sku="SRT-XXX-999999", size="50"), id="unknown-sku"),
+    pytest.param(text(""), id="empty-text"),
+])
+@pytest.mark.parametrize(("message", "language"), [(INTERVIEW, "en"), (INTERVIEW_IT, "it")],
+                         ids=["en", "it"])
+def test_a_model_that_shows_nothing_hands_the_turn_to_the_deterministic_planner(
+        first: Any, message: str, language: str, openai_fake: FakeOpenAI, shop: Any,
+        tmp_path: Path) -> None:
+    _, script, requests = openai_fake
+    script.append(first)
+    script.repeat = text("")  # and then nothing at all
+    result = _ask(_assistant(openai_fake, shop, tmp_path), message, language)
+
+    card = _outfit(result)
+    assert card.items and card.fits_budget
+    assert result.text.strip() and "never" not in result.text
+    assert [t.name for t in result.tool_calls][-1:] == ["assemble_outfit"]
+    if language == "en":
+        assert set(_EURO.findall(result.text)) <= _record_prices(result)
+    with session_scope(shop.engine) as s:
+        prices = dict(s.execute(select(Product.sku, Product.price)
+                                .where(Product.sku.in_([i.sku for i in card.items]))).tuples().all())
+    assert {i.sku: i.price.amount for i in card.items} == prices
+    # the model is not asked to reword an answer it did not plan
+    assert all("Draft answer:" not in r["body"]["messages"][0]["content"] for r in requests)
+
+
+def test_model_availability_lookup_shows_the_stock_card(openai_fake: FakeOpenAI, shop: Any,
+                                                         tmp_path: Path) -> None:
+    with session_scope(shop.engine) as s:
+        sku = s.scalars(select(Product.sku).order_by(Product.sku).where(
+            Product.category == "blazer", Product.department == "menswear")).first()
+    _, script, _ = openai_fake
+    script.extend([tool_call("check_availability", sku=sku), text("")])
+    script.repeat = text("")
+    result = _ask(_assistant(openai_fake, shop, tmp_path), f"Is {sku} in stock?")
+
+    assert [t.name for t in result.tool_calls] == ["check_availability"]
+    cards = [c for c in result.cards if c.type == "sarto.availability"]
+    assert len(cards) == 1 and cards[0].sku == sku and cards[0].locations
+    assert cards[0].title in result.text
+
+
+def test_unknown_size_is_answered_with_the_sizes_the_product_comes_in(
+        openai_fake: FakeOpenAI, shop: Any, tmp_path: Path) -> None:
+    with session_scope(shop.engine) as s:
+        sku = s.scalars(select(Product.sku).order_by(Product.sku).where(
+            Product.category == "blazer", Product.department == "menswear")).first()
+    _, script, _ = openai_fake
+    script.extend([tool_call("check_availability", sku=sku, size="XXXL"), text("")])
+    script.repeat = text("")
+    result = _ask(_assistant(openai_fake, shop, tmp_path), f"Do you have {sku} in XXXL?")
+
+    assert [(t.name, t.status) for t in result.tool_calls] == [("check_availability", "unknown_size")]
+    assert "XXXL" in result.text and "50" in result.text  # the blazer's own sizes, from its variants
 
 
 # --- limits ----------------------------------------------------------------------------------

@@ -23,7 +23,15 @@ from tools.catalog.search import SearchError, search_products
 from tools.db.shop import Shop
 from tools.outfits.alternatives import find_budget_alternatives
 from tools.outfits.assemble import assemble_outfit
-from tools.shapes import AlternativesCard, Constraints, Layout, SearchFilters, first_error, jsonable
+from tools.shapes import (
+    AlternativesCard,
+    AvailabilityCard,
+    Constraints,
+    Layout,
+    SearchFilters,
+    first_error,
+    jsonable,
+)
 from tools.stock.availability import check_availability
 from tools.stock.reservations import cancel_reservation, list_reservations, reserve_in_store
 from tools.stock.stores import find_nearby_stores
@@ -114,12 +122,14 @@ class AvailabilityArgs(BaseModel):
 
 def _availability(shop: Shop, a: AvailabilityArgs, facts: TurnFacts) -> ToolOutcome:
     lat, lon = facts.origin if facts.origin else (None, None)
-    card = _dump(check_availability(shop, a.sku, a.size, lat=lat, lon=lon))
-    status = str(card.pop("status", "ok")) if "status" in card else "ok"
-    if status != "ok":
-        return ToolOutcome(status, {"status": status, **card})
-    card["layout"] = "spec-table" if facts.layout == "spec-table" else card.get("layout", "spec-table")
-    return ToolOutcome("ok", {"status": "ok", **card}, [card])
+    result = check_availability(shop, a.sku, a.size, lat=lat, lon=lon, language=facts.language)
+    data = _dump(result)
+    if result.status != "ok":
+        return ToolOutcome(result.status, data)
+    # The card is what the shopper sees: the result's own card fields, not the agent's extras.
+    shown = result.model_dump(include=set(AvailabilityCard.model_fields))
+    card = _dump(AvailabilityCard.model_validate(shown))
+    return ToolOutcome("ok", data, [card])
 
 
 # --- find_nearby_stores ------------------------------------------------------------------------

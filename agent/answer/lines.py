@@ -104,12 +104,22 @@ def _inline_alternatives(card: dict[str, Any], language: str) -> str | None:
 
 def _availability(state: StylistState, language: str) -> list[str]:
     result = state["results"]["check_availability"]
-    if result.get("status") != "ok":
+    status = result.get("status")
+    title = result.get("title") or result.get("sku", "")
+    size = result.get("size") or "—"
+    if status == "not_found":
+        return [say(language, "availability_unknown_product", sku=result.get("sku", ""))]
+    if status == "unknown_size":
+        return [say(language, "availability_unknown_size", title=title, size=size,
+                    sizes=", ".join(result.get("size_range") or []) or "—")]
+    if status == "out_of_stock" and not result.get("size"):
+        return [say(language, "availability_none_any_size", title=title)]
+    if status == "out_of_stock":
+        return [say(language, "availability_none", title=title, size=size)]
+    if status != "ok":
         return []
-    title = result.get("title", result.get("sku", ""))
     lines = []
     locations = [s for s in result.get("locations", []) if s.get("quantity", 0) > 0]
-    size = result.get("size") or "—"
     if not locations:
         return [say(language, "availability_none", title=title, size=size)]
     where = []

@@ -15,6 +15,7 @@ from agent.graph.context import StylistContext
 from agent.graph.facts import turn_facts, turn_now
 from agent.graph.reservation import confirm_reservation
 from agent.planning.deterministic import plan_next
+from agent.planning.handover import left_nothing, take_over
 from agent.state import StylistState
 from agent.understanding.browsing import infer_presentation, request_events
 from agent.understanding.constraints import extract_constraints
@@ -22,6 +23,7 @@ from agent.understanding.goals import ProductFactsLookup, TimedEvent
 from agent.understanding.goals import infer_goal as infer
 from agent.understanding.intents import classify
 from agent.understanding.language import detect_language
+from prompts.loader import say
 from tools.catalog.products import product_facts
 from tools.lexicon import normalise
 from tools.shapes import Constraints, Goal
@@ -90,15 +92,18 @@ def infer_goal(state: StylistState, runtime: Ctx) -> StylistState:
 
 def plan(state: StylistState, runtime: Ctx) -> StylistState:
     ctx = runtime.context
+    model_turn = not state.get("tool_log") or state.get("planner_used") == "llm"
+    if ctx.llm_planner is None or state.get("intent") == "refuse" or not model_turn:
+        # The deterministic planner is bounded by construction (a first pass and one follow-up).
+        return {"planned": plan_next(state), "planner_used": "deterministic"}
     cap = ctx.settings.llm_max_tool_calls
     made = state.get("tool_calls_made", 0)
-    if made >= cap:
-        return {"planned": []}
-    if ctx.llm_planner is not None and state.get("intent") != "refuse":
-        planned = ctx.llm_planner.plan(state, turn_facts(state, ctx))
-        if planned is not None:
-            return {"planned": planned[: cap - made], "planner_used": "llm"}
-    return {"planned": plan_next(state), "planner_used": state.get("planner_used") or "deterministic"}
+    planned = ctx.llm_planner.plan(state, turn_facts(state, ctx)) if made < cap else []
+    if planned:
+        return {"planned": planned[: cap - made], "planner_used": "llm"}
+    if planned == [] and not left_nothing(state):
+        return {"planned": [], "planner_used": "llm"}  # the model is done and the records answer
+    return take_over(state)  # the model failed, or its calls left the shopper with nothing
 
 
 def run_tools(state: StylistState, runtime: Ctx) -> StylistState:
@@ -132,6 +137,8 @@ def compose(state: StylistState, runtime: Ctx) -> StylistState:
     lines, question = answer_lines(state, language)
     if ctx.llm_planner is not None and state.get("planner_used") == "llm":
         lines = ctx.llm_planner.reword(state, lines, language)
+    if not lines:  # a turn never ends in silence: say what was not found and what to try
+        lines = [say(language, "nothing_found")]
     message_id = f"msg_{uuid.uuid4().hex[:12]}"
     for i, line in enumerate(lines):
         ctx.emit(TextEvent(message_id=message_id, delta=(line if i == 0 else "\n" + line)))

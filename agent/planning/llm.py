@@ -1,7 +1,8 @@
 """The optional LLM planner: a chat model with the shop's tools bound chooses this turn's tool calls.
 
-Any failure (timeout, HTTP error, malformed or unknown tool call) returns None so the graph uses
-the deterministic planner for the turn. The model's wording of the answer is shown only when the
+Any failure (timeout, HTTP error, malformed or unknown tool call) returns None so the graph hands
+the turn to the deterministic planner (`agent/planning/handover.py`), as it does when the model's
+calls leave the shopper with nothing to show. The model's wording of the answer is shown only when the
 grounding check finds every figure in it in this turn's records.
 """
 
@@ -62,8 +63,6 @@ class LLMPlanner:
 
     def plan(self, state: StylistState, facts: TurnFacts) -> list[PlannedCall] | None:
         """The next tool calls; [] when the model is done; None when the model cannot be used."""
-        if state.get("tool_log") and state.get("planner_used") != "llm":
-            return None  # the model failed earlier this turn: no second wait, the fallback finishes it
         started = time.perf_counter()
         try:
             reply = self._stream_reply(plan_messages(state, facts))

@@ -28,6 +28,7 @@ class AvailabilityResult(AvailabilityCard):
     # size -> locations with stock; filled only when no size was asked
     sizes: dict[str, list[StockAt]] = Field(default_factory=dict)
     sizes_in_stock: list[str] = Field(default_factory=list)
+    size_range: list[str] = Field(default_factory=list)  # every size the product comes in
     origin: tuple[float, float] | None = None
 
 
@@ -107,7 +108,7 @@ def check_availability(shop: Shop, sku: str, size: str | None = None, city: str 
         matching = [vid for vid, s in run if s.upper() == wanted]
         if not matching:
             return AvailabilityResult(status="unknown_size", sku=sku, title=title, size=size, locations=[],
-                                      origin=origin,
+                                      origin=origin, size_range=[s for _, s in run],
                                       detail=f"{sku} comes in sizes {', '.join(s for _, s in run)}")
         variant_ids = matching
     else:
