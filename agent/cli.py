@@ -353,6 +353,105 @@ def bench_serve(
                         interval_s=interval)
 
 
+# --- bring your own catalog -------------------------------------------------------------------
+
+import_app = typer.Typer(no_args_is_help=True, help="Import the retailer's own feeds into the shop.")
+app.add_typer(import_app, name="import")
+ImportMode = Annotated[str, typer.Option("--mode", help="incremental (only the rows present) | full "
+                                                         "(also retire what the feed no longer lists)")]
+DryRun = Annotated[bool, typer.Option("--dry-run", help="validate and report, write nothing")]
+MaxMb = Annotated[float, typer.Option("--max-mb", help="refuse files larger than this (MB)")]
+MaxRejected = Annotated[float, typer.Option("--max-rejected", help="refuse the whole file when more than "
+                                                                   "this share of rows is unusable")]
+DataDir = Annotated[Path | None, typer.Option(help="data folder (default SARTO_DATA_DIR)")]
+
+
+def _import(kind: str, path: Path, mode: str, dry_run: bool, max_mb: float, max_rejected: float,
+            data_dir: Path | None, fmt: str | None = None, mapping: Path | None = None) -> None:
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from tools.imports.run import run_import
+
+    if mode not in ("incremental", "full"):
+        fail(f"--mode must be incremental or full, got {mode!r}")
+    if not path.is_file():
+        fail(f"{path}: no such file")
+    if mapping is not None and not mapping.is_file():
+        fail(f"{mapping}: no such mapping file")
+    if not 0 < max_mb <= 100_000 or not 0 <= max_rejected <= 1:
+        fail("--max-mb must be above 0 and --max-rejected between 0 and 1")
+    shop = _shop(data_dir)
+    with Progress(TextColumn("{task.description:<10}"), BarColumn(), TextColumn("{task.fields[note]}"),
+                  TimeElapsedColumn(), transient=True) as bars:
+        task = bars.add_task("reading", total=1.0, note="")
+
+        def on_progress(stage: str, value: float) -> None:
+            if stage == "read":
+                bars.update(task, description="reading", note=f"{int(value):,} rows")
+            else:
+                bars.update(task, description=stage, completed=value, note="")
+
+        result = run_import(shop, kind, path, mode=mode, dry_run=dry_run, fmt=fmt,  # type: ignore[arg-type]
+                            mapping=mapping, max_bytes=int(max_mb * 1024 * 1024), max_rejected=max_rejected,
+                            on_progress=on_progress)
+    counts = ", ".join(f"{k} {v:,}" for k, v in result.counts.items() if v)
+    report = f" — report: {result.report_dir / 'report.html'}" if result.report_dir else ""
+    if not result.ok:
+        typer.echo(f"error: {result.error}{report}", err=True)
+        raise typer.Exit(2)
+    verb = "checked (dry run, nothing written)" if dry_run else "imported"
+    typer.echo(f"{kind} {verb}: {counts or 'nothing to do'} in {result.timings_s.get('total', 0)} s"
+               f" (job {result.job_id}){report}")
+    if result.problems:
+        typer.echo(f"{len(result.problems)} rows with problems: see the report", err=True)
+
+
+@import_app.command("products")
+def import_products(
+    path: Annotated[Path, typer.Argument(help="Merchant XML/TSV, Shopify CSV, or CSV/JSONL with --mapping")],
+    mode: ImportMode = "incremental", dry_run: DryRun = False, max_mb: MaxMb = 512.0,
+    max_rejected: MaxRejected = 0.02, data_dir: DataDir = None,
+    fmt: Annotated[str | None, typer.Option("--format", help="merchant-xml | merchant-tsv | shopify | "
+                                                             "csv | jsonl (default: sniffed)")] = None,
+    mapping: Annotated[Path | None, typer.Option(help="TOML mapping of your columns to Sarto's fields")] = None,
+) -> None:
+    """Import products (one row per variant) and make them searchable at once."""
+    _import("products", path, mode, dry_run, max_mb, max_rejected, data_dir, fmt, mapping)
+
+
+@import_app.command("stores")
+def import_stores(path: Annotated[Path, typer.Argument(help="store directory CSV")],
+                  dry_run: DryRun = False, max_mb: MaxMb = 64.0, max_rejected: MaxRejected = 0.02,
+                  data_dir: DataDir = None) -> None:
+    """Import the store directory (Sarto's header or Google Business Profile's)."""
+    _import("stores", path, "incremental", dry_run, max_mb, max_rejected, data_dir)
+
+
+@import_app.command("inventory")
+def import_inventory(path: Annotated[Path, typer.Argument(help="Google local inventory TSV")],
+                     mode: ImportMode = "incremental", dry_run: DryRun = False, max_mb: MaxMb = 512.0,
+                     max_rejected: MaxRejected = 0.02, data_dir: DataDir = None) -> None:
+    """Import stock per store (the local inventory feed); held reservations are never touched."""
+    _import("inventory", path, mode, dry_run, max_mb, max_rejected, data_dir)
+
+
+@app.command()
+def quality(out: Annotated[Path, typer.Option(help="folder for report.html and report.json")],
+            data_dir: DataDir = None) -> None:
+    """Write the catalog's data-quality report (HTML + JSON)."""
+    from tools.imports.quality import write_report
+
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        fail(f"cannot write to {out}: {exc.strerror}")
+    report = write_report(_shop(data_dir), out)
+    totals = report["catalog"]["totals"]
+    typer.echo(f"{totals['products']:,} products, "
+               f"{report['catalog']['never_in_an_outfit']['count']:,} can never appear in an outfit — "
+               f"{out / 'report.html'}")
+
+
 def main() -> None:
     app()
 

@@ -41,6 +41,8 @@ class Settings(BaseSettings):
     token_secret: str = Field(default=DEFAULT_TOKEN_SECRET)
     token_ttl_s: int = 900
     cors_origins: list[str] = []
+    # the largest feed file `sarto import` or POST /v1/catalog/imports accepts
+    import_max_mb: float = Field(default=512.0, gt=0, le=100_000)
     # proxies whose X-Forwarded-For / -Proto are believed (their addresses or networks); none by default
     trusted_proxies: list[str] = []
 

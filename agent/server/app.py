@@ -15,13 +15,14 @@ from fastapi.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
+from agent.server.catalog_watch import watch_catalog
 from agent.server.deps import Resources
 from agent.server.edge import InputGuard
 from agent.server.headers import SecurityHeaders
 from agent.server.metrics import Metrics
 from agent.server.problems import install_problem_handlers
 from agent.server.routes import agent as agent_routes
-from agent.server.routes import auth, catalog, ops, reservations, shoppers, web
+from agent.server.routes import auth, catalog, imports, ops, reservations, shoppers, web
 from agent.settings import Settings
 
 log = logging.getLogger("sarto.server")
@@ -76,7 +77,9 @@ def create_app(settings: Settings, assistant: Any = None, shop: Any = None) -> F
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await asyncio.to_thread(resources.warm_up)
+        watcher = asyncio.create_task(watch_catalog(resources.shop()))
         yield
+        watcher.cancel()
         await resources.runs.cancel_all()
 
     app = FastAPI(title="Sarto API", version="0.1.0", lifespan=lifespan,
@@ -96,7 +99,7 @@ def create_app(settings: Settings, assistant: Any = None, shop: Any = None) -> F
     app.add_middleware(MetricsMiddleware, metrics=resources.metrics)
     if settings.trusted_proxies:  # only their forwarded headers name the client (rate limits, logs)
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
-    for module in (ops, auth, agent_routes, catalog, shoppers, reservations, web):
+    for module in (ops, auth, agent_routes, catalog, imports, shoppers, reservations, web):
         app.include_router(module.router)
     web.mount_static(app)
     return app

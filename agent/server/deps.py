@@ -19,6 +19,7 @@ from agent.settings import Settings
 from agent.surfaces import AssistantProtocol
 from tools.catalog.index import catalog_index
 from tools.db.shop import Shop, open_shop
+from tools.imports.jobs import fail_orphans
 from tools.shoppers.profiles import token_version
 
 
@@ -55,6 +56,7 @@ class Resources:
         its checkpointer and, unless a test handed in its own assistant, the catalog index and its
         embedding model."""
         injected = self.assistant_ is not None
+        fail_orphans(self.shop().engine)  # imports whose process died: failed, nothing applied
         self.assistant()
         if not injected:
             catalog_index(self.shop())

@@ -19,6 +19,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from agent.server.problems import problem
 
 MAX_BODY_BYTES = 2 * 1024 * 1024  # the largest JSON body (5,000 stock updates) is ~400 KB
+# Feed uploads stream to disk under the route's own limit (SARTO_IMPORT_MAX_MB), unbuffered here.
+UPLOAD_PATHS = frozenset({"/v1/catalog/imports"})
 
 
 def unusable_text(text: str) -> bool:
@@ -67,7 +69,7 @@ class InputGuard:
         if unusable_text(scope["path"]) or unusable_text(query):
             await self._refuse(scope, send, 422, "the path or the query holds a NUL byte or invalid Unicode")
             return
-        if scope["method"] not in ("POST", "PUT", "PATCH", "DELETE"):
+        if scope["method"] not in ("POST", "PUT", "PATCH", "DELETE") or scope["path"] in UPLOAD_PATHS:
             await self.app(scope, receive, send)
             return
         declared = _content_length(scope)

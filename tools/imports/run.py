@@ -1,0 +1,172 @@
+"""One import from file to shop: parse, check, write in one transaction, re-index, report.
+
+The same function serves `sarto import` and `POST /v1/catalog/imports` (which runs it in a worker
+thread): the job row carries the state and progress either way.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, TypeVar
+
+from tools.catalog.feeds import FeedError, read_products, read_stock, read_stores
+from tools.catalog.feeds.rows import FeedProblem, FeedStock, FeedStore, FeedVariant
+from tools.imports import jobs
+from tools.imports.apply import Applied, Counts, Mode, apply_products, apply_stock, apply_stores, stamp
+from tools.imports.drafts import build_drafts
+from tools.imports.quality import write_report
+from tools.db.engine import session_scope
+from tools.db.shop import Shop
+
+log = logging.getLogger(__name__)
+
+Kind = Literal["products", "stores", "inventory"]
+KINDS: tuple[Kind, ...] = ("products", "stores", "inventory")
+DEFAULT_MAX_BYTES = 512 * 1024 * 1024
+DEFAULT_MAX_REJECTED = 0.02  # a feed with more bad rows than this is refused whole
+Row = TypeVar("Row")
+
+
+class _DryRun(Exception):
+    """Raised inside the transaction of a dry run so nothing is kept."""
+
+
+@dataclass
+class ImportResult:
+    job_id: str
+    kind: str
+    state: str  # succeeded | failed
+    counts: dict[str, int]
+    problems: list[dict[str, Any]]
+    error: str | None
+    report_dir: Path | None
+    dry_run: bool
+    timings_s: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.state == "succeeded"
+
+
+def _split(rows: Iterator[Row | FeedProblem], tick: Callable[[int], None]) -> tuple[list[Row], list[FeedProblem]]:
+    good: list[Row] = []
+    problems: list[FeedProblem] = []
+    for n, row in enumerate(rows, 1):
+        if isinstance(row, FeedProblem):
+            problems.append(row)
+        else:
+            good.append(row)
+        if n % 2000 == 0:
+            tick(n)
+    return good, problems
+
+
+def run_import(shop: Shop, kind: Kind, path: Path, *, mode: Mode = "incremental", dry_run: bool = False,
+               fmt: str | None = None, mapping: Path | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
+               max_rejected: float = DEFAULT_MAX_REJECTED, job_id: str | None = None,
+               on_progress: Callable[[str, float], None] | None = None) -> ImportResult:
+    """Import `path` as `kind`. Never raises for bad input: the result says what failed and why."""
+    engine = shop.engine
+    job_id = job_id or jobs.create_job(engine, kind, mode, path.name, dry_run)
+    jobs.start_job(engine, job_id)
+    timings: dict[str, float] = {}
+
+    def progress(stage: str, fraction: float) -> None:
+        jobs.set_progress(engine, job_id, fraction)
+        if on_progress is not None:
+            on_progress(stage, fraction)
+
+    counts = Counts()
+    problems: list[FeedProblem] = []
+    error: str | None = None
+    started = time.perf_counter()
+    try:
+        rows: Iterator[Any]
+        if kind == "products":
+            rows = read_products(path, format=fmt, mapping=mapping, max_bytes=max_bytes)
+        elif kind == "stores":
+            rows = read_stores(path, max_bytes=max_bytes)
+        else:
+            rows = read_stock(path, max_bytes=max_bytes)
+        good, problems = _split(rows, lambda n: on_progress and on_progress("read", n))
+        timings["parse"] = time.perf_counter() - started
+        errors = [p for p in problems if p.severity == "error"]
+        counts.rejected = len(errors)
+        total = len(good) + len(errors)
+        if total and len(errors) > max_rejected * total:
+            raise FeedError(f"{len(errors)} of {total} rows cannot be used (more than "
+                            f"{max_rejected:.0%}): nothing was imported; the report lists each row")
+        progress("write", 0.4)
+        applied = _apply(shop, kind, good, mode, dry_run, lambda f: progress("write", 0.4 + 0.4 * f))
+        timings["write"] = time.perf_counter() - started - timings["parse"]
+        problems += applied.problems
+        applied.counts.rejected += counts.rejected
+        counts = applied.counts
+        if not dry_run:
+            progress("index", 0.8)
+            mark = time.perf_counter()
+            _refresh(shop, kind, applied)
+            timings["index"] = time.perf_counter() - mark
+    except FeedError as exc:
+        error = str(exc)
+    except Exception as exc:  # the transaction rolled back: say so, keep the traceback in the log
+        log.exception("import %s failed", job_id)
+        error = f"the import failed and nothing was applied ({type(exc).__name__}: {exc})"[:1000]
+    problem_rows = [p.model_dump() for p in problems]
+    report_dir = shop.data_dir / "reports" / job_id
+    try:
+        write_report(shop, report_dir, kind=kind, counts=counts.as_dict(), problems=problem_rows,
+                     error=error, dry_run=dry_run)
+    except Exception:
+        log.exception("quality report for import %s failed", job_id)
+        report_dir = None  # type: ignore[assignment]
+    timings["total"] = time.perf_counter() - started
+    jobs.finish_job(engine, job_id, succeeded=error is None, counts=counts.as_dict(), problems=problem_rows,
+                    error=error, report_path=str(report_dir) if report_dir else None)
+    return ImportResult(job_id=job_id, kind=kind, state="succeeded" if error is None else "failed",
+                        counts=counts.as_dict(), problems=problem_rows, error=error, report_dir=report_dir,
+                        dry_run=dry_run, timings_s={k: round(v, 2) for k, v in timings.items()})
+
+
+def _apply(shop: Shop, kind: Kind, good: list[Any], mode: Mode, dry_run: bool,
+           progress: Callable[[float], None]) -> Applied:
+    now = stamp()
+    holder: list[Applied] = []
+    try:
+        with session_scope(shop.engine) as session:
+            if kind == "products":
+                drafts, grouping = build_drafts(r for r in good if isinstance(r, FeedVariant))
+                applied = apply_products(session, drafts, mode, now, progress)
+                applied.problems = grouping + applied.problems
+                applied.counts.rejected += len(grouping)
+            elif kind == "stores":
+                applied = apply_stores(session, [r for r in good if isinstance(r, FeedStore)], now)
+            else:
+                applied = apply_stock(session, [r for r in good if isinstance(r, FeedStock)], mode, now)
+            holder.append(applied)
+            if dry_run:
+                raise _DryRun
+    except _DryRun:
+        pass
+    return holder[0]
+
+
+def _refresh(shop: Shop, kind: Kind, applied: Applied) -> None:
+    """Make the change visible to this process now (other processes poll `catalog_version`)."""
+    from tools.catalog.index import INDEX, catalog_index
+    from tools.stock.stores import STORE_DIRECTORY
+
+    if kind == "stores":
+        shop.forget(STORE_DIRECTORY)
+        return
+    index = shop.peek(INDEX)
+    if kind == "inventory":
+        if index is not None:
+            index.refresh_stock()
+        return
+    if applied.changed_skus or index is None:
+        catalog_index(shop, for_sync=True).sync(progress=False)
