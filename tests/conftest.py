@@ -27,7 +27,7 @@ install_network_guard()
 # server of its own, a real server process, a browser, PostgreSQL, the JavaScript clients.
 # `make test-fast` runs every test that needs none of them (`-m fast`); `make test` runs all.
 HEAVY_FIXTURES = frozenset({"shop", "data_dir", "live_server", "live_store", "server", "browser",
-                            "pg_url", "artifacts_dir", "backend", "target"})
+                            "pg_url", "artifacts_dir", "backend", "target", "imported_shop"})
 HEAVY_MARKERS = ("browser", "postgres", "slow")
 
 
