@@ -22,6 +22,7 @@ from tools.imports.run import run_import
 from tools.shapes import SearchFilters
 
 EXAMPLES = examples_dir()
+pytestmark = pytest.mark.slow  # each test imports and embeds a catalog of its own
 
 
 def sarto(*args: str | Path) -> Any:
