@@ -68,6 +68,7 @@ def migrate(
 
     from agent.settings import get_settings
     from tools.db.engine import get_engine
+    from tools.db.migrate import NewerSchema
     from tools.db.migrate import migrate as migrate_database
 
     settings = get_settings()
@@ -78,18 +79,30 @@ def migrate(
     url = settings.resolved_database_url
     try:
         shown = make_url(url).render_as_string(hide_password=True)
-        done = migrate_database(get_engine(url))
+        engine = get_engine(url)
+        engine.connect().close()
     except ArgumentError as exc:
         fail(f"--database-url is not a database URL like postgresql+psycopg://user@host/db: {exc}")
     except DBAPIError as exc:
-        reason = str(exc.orig or exc).strip().splitlines()[0]
-        fail(f"cannot reach the database {shown}: {reason}")
+        fail(f"cannot reach the database {shown}: {_first_line(exc)}")
     except OSError as exc:
         fail(f"cannot open the data folder: {exc}")
+    try:
+        done = migrate_database(engine)
+    except DBAPIError as exc:  # rolled back: the database is as it was
+        typer.echo(f"error: the migration of {shown} failed and changed nothing: {_first_line(exc)}",
+                   err=True)
+        raise typer.Exit(1) from None
+    except NewerSchema as exc:
+        fail(str(exc))
     if done.changed:
         typer.echo(f"{shown}: migrated {done.before or '(no version)'} → {done.after}")
     else:
         typer.echo(f"{shown}: already at {done.after}, nothing to do")
+
+
+def _first_line(exc: Exception) -> str:
+    return str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
 
 
 def _check_migrations() -> None:

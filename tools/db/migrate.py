@@ -42,10 +42,18 @@ def include_name(name: str | None, type_: str, _parent_names: Any) -> bool:
     return not (type_ == "table" and name in LANGGRAPH_TABLES)
 
 
+class NewerSchema(RuntimeError):
+    """The database was migrated by a newer Sarto: this one does not know its schema."""
+
+
 @lru_cache(maxsize=1)
+def revisions() -> tuple[str, ...]:
+    """Every revision, oldest first: revision files are named after their ids, which sort in order."""
+    return tuple(sorted(p.stem for p in (MIGRATIONS / "versions").glob("[0-9][0-9][0-9][0-9]_*.py")))
+
+
 def head_revision() -> str:
-    """The newest revision: revision files are named after their ids, which sort in order."""
-    return max(p.stem for p in (MIGRATIONS / "versions").glob("[0-9][0-9][0-9][0-9]_*.py"))
+    return revisions()[-1]
 
 
 def current_revision(connection: Connection) -> str | None:
@@ -62,6 +70,9 @@ def migrate(engine: Engine) -> Migration:
         before = current_revision(connection)
     if before == head:
         return Migration(before, head)
+    if before is not None and before not in revisions():
+        raise NewerSchema(f"the database is at schema {before}, which this Sarto does not know (its "
+                          f"newest is {head}): run the Sarto that migrated it, or a newer one")
     with _locked(engine) as connection:
         before = current_revision(connection)  # another process may have migrated meanwhile
         if before != head:
