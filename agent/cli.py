@@ -51,6 +51,74 @@ def seed(
               build_index=not no_index)
 
 
+@app.command()
+def migrate(
+    data_dir: Annotated[Path | None, typer.Option(help="data folder (default SARTO_DATA_DIR)")] = None,
+    database_url: Annotated[str | None, typer.Option(
+        help="the database (default SARTO_DATABASE_URL, else SQLite in the data folder)")] = None,
+    check: Annotated[bool, typer.Option(
+        help="exit 1 when the models and the migrations differ; touches no database")] = False,
+) -> None:
+    """Bring the shop's database to the newest schema, keeping every row (serve and seed do it too)."""
+    if check:
+        _check_migrations()
+        return
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError, DBAPIError
+
+    from agent.settings import get_settings
+    from tools.db.engine import get_engine
+    from tools.db.migrate import NewerSchema
+    from tools.db.migrate import migrate as migrate_database
+
+    settings = get_settings()
+    if data_dir is not None:
+        settings = settings.model_copy(update={"data_dir": data_dir, "database_url": None})
+    if database_url is not None:
+        settings = settings.model_copy(update={"database_url": database_url})
+    url = settings.resolved_database_url
+    try:
+        shown = make_url(url).render_as_string(hide_password=True)
+        engine = get_engine(url)
+        engine.connect().close()
+    except ArgumentError as exc:
+        fail(f"--database-url is not a database URL like postgresql+psycopg://user@host/db: {exc}")
+    except DBAPIError as exc:
+        fail(f"cannot reach the database {shown}: {_first_line(exc)}")
+    except OSError as exc:
+        fail(f"cannot open the data folder: {exc}")
+    try:
+        done = migrate_database(engine)
+    except DBAPIError as exc:  # rolled back: the database is as it was
+        typer.echo(f"error: the migration of {shown} failed and changed nothing: {_first_line(exc)}",
+                   err=True)
+        raise typer.Exit(1) from None
+    except NewerSchema as exc:
+        fail(str(exc))
+    if done.changed:
+        typer.echo(f"{shown}: migrated {done.before or '(no version)'} → {done.after}")
+    else:
+        typer.echo(f"{shown}: already at {done.after}, nothing to do")
+
+
+def _first_line(exc: Exception) -> str:
+    return str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+
+
+def _check_migrations() -> None:
+    from tools.db.migrate import head_revision, schema_differences
+
+    differences = schema_differences()
+    if not differences:
+        typer.echo(f"the models and the migrations agree (head {head_revision()})")
+        return
+    typer.echo("the models differ from the schema the migrations build; write a migration in "
+               "tools/db/migrations/versions/ for:", err=True)
+    for difference in differences:
+        typer.echo(f"  {difference}", err=True)
+    raise typer.Exit(1)
+
+
 BenchSizes = Annotated[str, typer.Option(help="catalog sizes, comma separated")]
 BenchWorkdir = Annotated[Path, typer.Option(help="where benchmark catalogs are built and reused")]
 

@@ -38,6 +38,10 @@ from tools.db.shop import Shop
 log = logging.getLogger(__name__)
 
 REFERENCE_NOW = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
+# the attributes a retailer's feed may lack; the seed invents every one of them
+SEED_ATTRIBUTES = ("department", "category", "subcategory", "brand", "description_it", "description_en",
+                   "occasions", "seasons", "colours", "pattern", "fit", "style", "formality", "fabric",
+                   "compatible_categories", "target_age", "emotional", "sustainability")
 CHUNK = 5000
 _LOAD_CACHE_KB = 512_000
 # Children before parents, so foreign keys never see a dangling row.
@@ -121,6 +125,13 @@ def _insert(
     return count
 
 
+def _as_seed(products: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    """Every seed product says where its attributes came from, as an imported one does."""
+    sources = {name: "seed" for name in SEED_ATTRIBUTES}
+    for row in products:
+        yield {**row, "origin": "seed", "retired": False, "attribute_sources": sources}
+
+
 def _existing(shop: Shop, started: float) -> SeedSummary:
     counts: dict[str, int] = {}
     with session_scope(shop.engine) as session:
@@ -167,7 +178,8 @@ def seed_shop(
         for model in _DELETE_ORDER:
             session.execute(delete(model))
         n_stores = _insert(session, Store, store_rows(stores), bar, "stores", len(stores))
-        n_products = _insert(session, Product, catalog.products, bar, "products", len(catalog.products))
+        n_products = _insert(session, Product, _as_seed(catalog.products), bar, "products",
+                             len(catalog.products))
         n_variants = _insert(session, Variant, catalog.variants, bar, "variants", len(catalog.variants))
         n_stock = _insert(
             session, Inventory, inventory_rows(catalog, stores, seed, REFERENCE_NOW), bar, "stock", None

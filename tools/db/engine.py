@@ -10,7 +10,7 @@ from pathlib import Path
 from sqlalchemy import Engine, Executable, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
-from tools.db.models import Base
+from tools.db.migrate import migrate
 
 
 def sqlite_url(data_dir: Path) -> str:
@@ -43,7 +43,8 @@ def get_engine(url: str) -> Engine:
 
 
 def create_schema(engine: Engine) -> None:
-    Base.metadata.create_all(engine)
+    """Bring the database to the newest schema (tools/db/migrate.py); a no-op when it is there."""
+    migrate(engine)
 
 
 @lru_cache(maxsize=8)

@@ -1,4 +1,6 @@
-"""The commerce store's tables (SQLAlchemy 2): catalog, stores, stock, reservations, shoppers.
+"""The commerce store's tables (SQLAlchemy 2): catalog, stores, stock, reservations, shoppers,
+import jobs. A change here needs a migration (tools/db/migrations/; `sarto migrate --check` fails
+without one).
 
 One schema for the embedded SQLite default and for PostgreSQL. List-valued PIM attributes are
 JSON columns: they are read with the product, and filtering at speed is the vector index's job.
@@ -14,6 +16,7 @@ from sqlalchemy import (
     JSON,
     Boolean,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -21,6 +24,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -33,34 +37,53 @@ Money = Numeric(10, 2)
 
 
 class Product(Base):
+    """A product as the shopper sees it. The attributes the stylist reasons with may be NULL: a
+    retailer's feed rarely carries them, and NULL means unknown (never a match for a hard filter).
+    `attribute_sources` says where each known value came from."""
+
     __tablename__ = "products"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    sku: Mapped[str] = mapped_column(String(32), unique=True)
-    department: Mapped[str] = mapped_column(String(16), index=True)
-    category: Mapped[str] = mapped_column(String(32), index=True)
-    subcategory: Mapped[str] = mapped_column(String(48))
-    brand: Mapped[str] = mapped_column(String(48))
+    sku: Mapped[str] = mapped_column(String(64), unique=True)
+    origin: Mapped[str] = mapped_column(String(16), default="seed", server_default="seed")  # seed | feed
+    # a product a full import no longer lists: hidden from search and outfits, kept for past orders
+    retired: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false(), index=True)
+    department: Mapped[str | None] = mapped_column(String(16), index=True)
+    category: Mapped[str | None] = mapped_column(String(32), index=True)
+    subcategory: Mapped[str | None] = mapped_column(String(48))
+    brand: Mapped[str | None] = mapped_column(String(48))
     title_it: Mapped[str] = mapped_column(String(200))
     title_en: Mapped[str] = mapped_column(String(200))
-    description_it: Mapped[str] = mapped_column(Text)
-    description_en: Mapped[str] = mapped_column(Text)
-    price: Mapped[Decimal] = mapped_column(Money)
+    description_it: Mapped[str | None] = mapped_column(Text)
+    description_en: Mapped[str | None] = mapped_column(Text)
+    price: Mapped[Decimal] = mapped_column(Money)  # what the shopper pays (the sale price on sale)
+    list_price: Mapped[Decimal | None] = mapped_column(Money)  # the price before a sale
     currency: Mapped[str] = mapped_column(String(3), default="EUR")
-    occasions: Mapped[list[Any]] = mapped_column(JSON)
-    seasons: Mapped[list[Any]] = mapped_column(JSON)
+    occasions: Mapped[list[Any] | None] = mapped_column(JSON)
+    seasons: Mapped[list[Any] | None] = mapped_column(JSON)
     colours: Mapped[list[Any]] = mapped_column(JSON)  # primary colour first
-    pattern: Mapped[str] = mapped_column(String(24))
-    fit: Mapped[str] = mapped_column(String(24))
-    style: Mapped[str] = mapped_column(String(24))
-    formality: Mapped[int] = mapped_column(Integer)  # 1 sporty .. 5 black tie
-    fabric: Mapped[list[Any]] = mapped_column(JSON)  # [{"fibre": "wool", "pct": 70}, ...]
-    compatible_categories: Mapped[list[Any]] = mapped_column(JSON)
-    target_age: Mapped[str] = mapped_column(String(16))
-    emotional: Mapped[list[Any]] = mapped_column(JSON)
-    sustainability: Mapped[list[Any]] = mapped_column(JSON)
-    image: Mapped[str] = mapped_column(String(200))
+    pattern: Mapped[str | None] = mapped_column(String(24))
+    fit: Mapped[str | None] = mapped_column(String(24))
+    style: Mapped[str | None] = mapped_column(String(24))
+    formality: Mapped[int | None] = mapped_column(Integer)  # 1 sporty .. 5 black tie
+    fabric: Mapped[list[Any] | None] = mapped_column(JSON)  # [{"fibre": "wool", "pct": 70}, ...]
+    compatible_categories: Mapped[list[Any] | None] = mapped_column(JSON)
+    target_age: Mapped[str | None] = mapped_column(String(16))
+    emotional: Mapped[list[Any] | None] = mapped_column(JSON)
+    sustainability: Mapped[list[Any] | None] = mapped_column(JSON)
+    image: Mapped[str] = mapped_column(String(1000))
+    link: Mapped[str | None] = mapped_column(String(1000))  # the product's page on the retailer's site
+    # as the feed says them, before they are mapped to the shop's vocabulary
+    product_type: Mapped[str | None] = mapped_column(String(500))
+    google_product_category: Mapped[str | None] = mapped_column(String(500))
+    gender: Mapped[str | None] = mapped_column(String(16))
+    age_group: Mapped[str | None] = mapped_column(String(16))
+    material: Mapped[str | None] = mapped_column(String(200))
+    raw_attributes: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # feed columns Sarto does not map
+    # {attribute: "seed" | "feed" | "rules" | "model" | "llm"}
+    attribute_sources: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     content_hash: Mapped[str] = mapped_column(String(64))
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     variants: Mapped[list[Variant]] = relationship(back_populates="product", lazy="selectin")
 
@@ -68,11 +91,13 @@ class Product(Base):
 class Variant(Base):
     __tablename__ = "variants"
 
-    id: Mapped[str] = mapped_column(String(48), primary_key=True)  # "<sku>-<size>"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # "<sku>-<size>", or the feed's id
     product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"),
                                             index=True)
-    size: Mapped[str] = mapped_column(String(8))
-    size_system: Mapped[str] = mapped_column(String(4))
+    size: Mapped[str] = mapped_column(String(24))
+    size_system: Mapped[str] = mapped_column(String(8))
+    gtin: Mapped[str | None] = mapped_column(String(14))
+    colour: Mapped[str | None] = mapped_column(String(48))  # when the variant's colour is its own
 
     product: Mapped[Product] = relationship(back_populates="variants")
 
@@ -80,16 +105,18 @@ class Variant(Base):
 class Store(Base):
     __tablename__ = "stores"
 
-    code: Mapped[str] = mapped_column(String(8), primary_key=True)
-    name: Mapped[str] = mapped_column(String(80))
-    city: Mapped[str] = mapped_column(String(48), index=True)
-    address: Mapped[str] = mapped_column(String(160))
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(String(160))
+    city: Mapped[str] = mapped_column(String(80), index=True)
+    address: Mapped[str] = mapped_column(String(300))
+    postal_code: Mapped[str | None] = mapped_column(String(16))
+    country: Mapped[str | None] = mapped_column(String(2))  # ISO 3166-1 alpha-2
     lat: Mapped[float]
     lon: Mapped[float]
     # {"mon": ["10:00", "19:30"], ..., "sun": null}
     hours: Mapped[dict[str, Any]] = mapped_column(JSON)
     services: Mapped[list[Any]] = mapped_column(JSON)  # pickup, tailoring, styling
-    phone: Mapped[str] = mapped_column(String(24))
+    phone: Mapped[str | None] = mapped_column(String(24))
 
 
 class Inventory(Base):
@@ -99,7 +126,7 @@ class Inventory(Base):
 
     variant_id: Mapped[str] = mapped_column(ForeignKey("variants.id", ondelete="CASCADE"),
                                             primary_key=True)
-    location: Mapped[str] = mapped_column(String(8), primary_key=True)
+    location: Mapped[str] = mapped_column(String(32), primary_key=True)
     quantity: Mapped[int] = mapped_column(Integer)
     reserved: Mapped[int] = mapped_column(Integer, default=0)  # held for pickup, not yet sold
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
@@ -134,7 +161,7 @@ class Event(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     shopper_id: Mapped[str] = mapped_column(ForeignKey("shoppers.id", ondelete="CASCADE"))
     type: Mapped[str] = mapped_column(String(16))  # search, product_view, content_view, ...
-    sku: Mapped[str | None] = mapped_column(String(32))
+    sku: Mapped[str | None] = mapped_column(String(64))
     text: Mapped[str | None] = mapped_column(String(500))
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     channel: Mapped[str] = mapped_column(String(8), default="web")  # web, app
@@ -151,7 +178,7 @@ class Order(Base):
     shopper_id: Mapped[str | None] = mapped_column(
         ForeignKey("shoppers.id", ondelete="CASCADE"), index=True)
     channel: Mapped[str] = mapped_column(String(8))  # online | store
-    store_code: Mapped[str | None] = mapped_column(String(8))
+    store_code: Mapped[str | None] = mapped_column(String(32))
     placed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     total: Mapped[Decimal] = mapped_column(Money)
 
@@ -164,8 +191,8 @@ class OrderLine(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     order_id: Mapped[str] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
-    variant_id: Mapped[str] = mapped_column(String(48))
-    sku: Mapped[str] = mapped_column(String(32))
+    variant_id: Mapped[str] = mapped_column(String(64))
+    sku: Mapped[str] = mapped_column(String(64))
     quantity: Mapped[int] = mapped_column(Integer)
     unit_price: Mapped[Decimal] = mapped_column(Money)
 
@@ -201,7 +228,7 @@ class ReservationItem(Base):
     reservation_id: Mapped[str] = mapped_column(ForeignKey("reservations.id", ondelete="CASCADE"),
                                                 index=True)
     variant_id: Mapped[str] = mapped_column(ForeignKey("variants.id"))
-    sku: Mapped[str] = mapped_column(String(32))
+    sku: Mapped[str] = mapped_column(String(64))
     quantity: Mapped[int] = mapped_column(Integer)
     unit_price: Mapped[Decimal] = mapped_column(Money)
 
@@ -247,4 +274,26 @@ class Run(Base):
     # process that ran it died
     status: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class ImportJob(Base):
+    """One import of a retailer's feed, as a row: it outlives the process that ran it, and its
+    progress and outcome are read by whoever asks (the CLI, `GET /v1/catalog/imports/{id}`)."""
+
+    __tablename__ = "import_jobs"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))  # products | stores | inventory
+    mode: Mapped[str] = mapped_column(String(16))  # incremental | full
+    state: Mapped[str] = mapped_column(String(16))  # queued | running | succeeded | failed
+    filename: Mapped[str] = mapped_column(String(300))
+    dry_run: Mapped[bool] = mapped_column(Boolean, default=False)
+    progress: Mapped[float] = mapped_column(Float, default=0.0)  # 0..1
+    counts: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # read, created, updated, ...
+    problems: Mapped[list[Any]] = mapped_column(JSON, default=list)  # the first 500 FeedProblems
+    error: Mapped[str | None] = mapped_column(Text)
+    report_path: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
