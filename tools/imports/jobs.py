@@ -39,10 +39,12 @@ def set_progress(engine: Engine, job_id: str, progress: float) -> None:
 def finish_job(engine: Engine, job_id: str, *, succeeded: bool, counts: dict[str, Any],
                problems: list[dict[str, Any]], error: str | None, report_path: str | None) -> None:
     with session_scope(engine) as s:
-        s.execute(update(ImportJob).where(ImportJob.id == job_id).values(
-            state="succeeded" if succeeded else "failed", progress=1.0 if succeeded else None,
-            counts=counts, problems=problems[:PROBLEMS_KEPT], error=error, report_path=report_path,
-            finished_at=datetime.now(UTC)))
+        values: dict[str, Any] = {"state": "succeeded" if succeeded else "failed", "counts": counts,
+                                  "problems": problems[:PROBLEMS_KEPT], "error": error,
+                                  "report_path": report_path, "finished_at": datetime.now(UTC)}
+        if succeeded:
+            values["progress"] = 1.0
+        s.execute(update(ImportJob).where(ImportJob.id == job_id).values(**values))
 
 
 def get_job(engine: Engine, job_id: str) -> dict[str, Any] | None:

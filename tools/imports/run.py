@@ -75,8 +75,11 @@ def run_import(shop: Shop, kind: Kind, path: Path, *, mode: Mode = "incremental"
     jobs.start_job(engine, job_id)
     timings: dict[str, float] = {}
 
-    def progress(stage: str, fraction: float) -> None:
-        jobs.set_progress(engine, job_id, fraction)
+    def progress(stage: str, fraction: float, persist: bool = True) -> None:
+        # The job row moves at stage boundaries only: inside the write transaction another
+        # connection cannot commit to SQLite (it would wait for the import's own lock).
+        if persist:
+            jobs.set_progress(engine, job_id, fraction)
         if on_progress is not None:
             on_progress(stage, fraction)
 
@@ -101,7 +104,7 @@ def run_import(shop: Shop, kind: Kind, path: Path, *, mode: Mode = "incremental"
             raise FeedError(f"{len(errors)} of {total} rows cannot be used (more than "
                             f"{max_rejected:.0%}): nothing was imported; the report lists each row")
         progress("write", 0.4)
-        applied = _apply(shop, kind, good, mode, dry_run, lambda f: progress("write", 0.4 + 0.4 * f))
+        applied = _apply(shop, kind, good, mode, dry_run, lambda f: progress("write", 0.4 + 0.4 * f, persist=False))
         timings["write"] = time.perf_counter() - started - timings["parse"]
         problems += applied.problems
         applied.counts.rejected += counts.rejected
