@@ -481,7 +481,8 @@ def import_products(
     max_rejected: MaxRejected = 0.02, data_dir: DataDir = None,
     fmt: Annotated[str | None, typer.Option("--format", help="merchant-xml | merchant-tsv | shopify | "
                                                              "csv | jsonl (default: sniffed)")] = None,
-    mapping: Annotated[Path | None, typer.Option(help="TOML mapping of your columns to Sarto's fields")] = None,
+    mapping: Annotated[Path | None,
+                       typer.Option(help="TOML mapping of your columns to Sarto's fields")] = None,
 ) -> None:
     """Import products (one row per variant) and make them searchable at once."""
     _import("products", path, mode, dry_run, max_mb, max_rejected, data_dir, fmt, mapping)

@@ -59,7 +59,8 @@ def test_the_example_feeds_import_and_the_stylist_dresses_from_them(imported_sho
         feed_skus = set(s.scalars(select(Product.sku)))
         blazer = s.scalars(select(Product).where(Product.category == "blazer",
                                                  Product.department == "menswear")).first()
-        assert blazer is not None and blazer.origin == "feed" and blazer.attribute_sources["category"] == "feed"
+        assert blazer is not None and blazer.origin == "feed"
+        assert blazer.attribute_sources["category"] == "feed"
         assert blazer.occasions is None and blazer.formality is None  # unknown until enrichment
     found = search_products(shop, "giacca blu uomo", SearchFilters(department="menswear"))
     assert found.hits and {h.sku for h in found.hits} <= feed_skus
@@ -85,7 +86,8 @@ def test_tsv_and_xml_of_the_same_feed_give_the_same_catalog(tmp_path: Path) -> N
     assert catalogs[0] == catalogs[1] and catalogs[0]
 
 
-@pytest.mark.parametrize(("name", "extra"), [("shopify.csv", ()), ("products.jsonl", ("--mapping", "mapping.toml"))])
+@pytest.mark.parametrize(("name", "extra"), [("shopify.csv", ()),
+                                             ("products.jsonl", ("--mapping", "mapping.toml"))])
 def test_shopify_and_mapped_feeds_import(tmp_path: Path, name: str, extra: tuple[str, ...]) -> None:
     args: list[str | Path] = ["import", "products", EXAMPLES / name, "--data-dir", tmp_path]
     if extra:
@@ -140,7 +142,8 @@ def test_incremental_keeps_what_the_feed_omits_and_full_retires_it(imported_shop
     assert gone not in {h.sku for h in hits}  # hidden from search at once, no restart
 
 
-def test_a_feed_with_too_many_bad_rows_changes_nothing(imported_shop: tuple[Shop, Path], tmp_path: Path) -> None:
+def test_a_feed_with_too_many_bad_rows_changes_nothing(imported_shop: tuple[Shop, Path],
+                                                       tmp_path: Path) -> None:
     shop, data = imported_shop
     before = counts(shop)
     lines = (EXAMPLES / "merchant.tsv").read_text(encoding="utf-8").splitlines()
@@ -213,7 +216,8 @@ def test_stock_rows_for_unknown_stores_or_variants_are_reported(imported_shop: t
     assert result.counts["rejected"] == 2
 
 
-def test_the_quality_report_names_what_the_feed_lacks(imported_shop: tuple[Shop, Path], tmp_path: Path) -> None:
+def test_the_quality_report_names_what_the_feed_lacks(imported_shop: tuple[Shop, Path],
+                                                      tmp_path: Path) -> None:
     import json
 
     shop, data = imported_shop
@@ -265,4 +269,4 @@ def test_a_file_over_the_limit_is_refused_before_it_is_read(imported_shop: tuple
     with big.open("a", encoding="utf-8") as f:
         f.write("#" * (1024 * 1024 + 10) + "\n")
     result = sarto("import", "products", big, "--data-dir", data, "--max-mb", "1")
-    assert result.exit_code == 2 and "MB" in result.output or "bytes" in result.output
+    assert (result.exit_code == 2 and "MB" in result.output) or "bytes" in result.output

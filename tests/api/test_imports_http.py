@@ -106,5 +106,6 @@ def test_bad_uploads_get_clear_answers(live_store: tuple[str, Path], tmp_path: P
         assert r.status_code == 202
         failed = wait(c, r.json())
         assert failed["state"] == "failed" and "xml" in failed["error"].lower()
-        assert c.get("/v1/catalog/imports/00000000-0000-0000-0000-000000000000", headers=KEY).status_code == 404
+        unknown = "/v1/catalog/imports/00000000-0000-0000-0000-000000000000"
+        assert c.get(unknown, headers=KEY).status_code == 404
         assert c.get("/v1/catalog/imports/../../etc", headers=KEY).status_code == 404

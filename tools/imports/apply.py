@@ -18,8 +18,8 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from tools.catalog.feeds.rows import FeedProblem, FeedStock, FeedStore
-from tools.imports.drafts import ProductDraft
 from tools.db.models import Inventory, Product, Store, Variant
+from tools.imports.drafts import ProductDraft
 from tools.taxonomy import LOCATION_ONLINE
 
 Mode = Literal["incremental", "full"]
@@ -77,7 +77,8 @@ def apply_products(session: Session, drafts: list[ProductDraft], mode: Mode, now
         select(Product.sku, Product.id, Product.content_hash, Product.retired)).tuples()}
     variant_owner = dict(session.execute(select(Variant.id, Variant.product_id)).tuples().all())
     online = {vid: qty for vid, qty in session.execute(
-        select(Inventory.variant_id, Inventory.quantity).where(Inventory.location == LOCATION_ONLINE)).tuples()}
+        select(Inventory.variant_id, Inventory.quantity)
+        .where(Inventory.location == LOCATION_ONLINE)).tuples()}
     for i, draft in enumerate(drafts):
         values = _product_values(draft, now)
         found = existing.get(draft.sku)

@@ -18,7 +18,7 @@ from typing import Any
 
 from tools.catalog.feeds.rows import FeedProblem, FeedVariant
 from tools.lexicon import match_terms, normalise
-from tools.taxonomy import CATEGORIES, COLOURS, SIZE_RUNS, size_system_for
+from tools.taxonomy import CATEGORIES, SIZE_RUNS, size_system_for
 
 SKU_MAX = 64
 _KIDS_AGE_GROUPS = {"kids", "toddler", "infant", "newborn"}
@@ -138,7 +138,8 @@ def fabric_of(material: str | None) -> list[dict[str, Any]] | None:
     return fabric
 
 
-def size_system_of(size: str, declared: str | None, category: str | None, department: str | None) -> str | None:
+def size_system_of(size: str, declared: str | None, category: str | None,
+                   department: str | None) -> str | None:
     """The run a size belongs to: the feed's own system when it is one of ours, else its shape."""
     label = size.strip().upper()
     if declared and declared.upper() in _SIZE_SYSTEMS:

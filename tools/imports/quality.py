@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from tools.db.engine import session_scope
 from tools.db.models import Inventory, Product, Store, Variant
 from tools.db.shop import Shop
-from tools.taxonomy import CATEGORIES, GOALS, LOCATION_ONLINE
+from tools.taxonomy import GOALS, LOCATION_ONLINE
 
 TITLE_MIN, TITLE_MAX = 15, 150
 EXAMPLES = 20  # products listed per finding
@@ -51,7 +51,8 @@ def catalog_findings(shop: Shop) -> dict[str, Any]:
     bad_price: list[str] = []
     products = 0
     with session_scope(shop.engine) as s:
-        for p in s.scalars(select(Product).where(Product.retired.is_(False)).execution_options(yield_per=2000)):
+        live = select(Product).where(Product.retired.is_(False)).execution_options(yield_per=2000)
+        for p in s.scalars(live):
             products += 1
             for attr in COVERAGE:
                 coverage[attr] += _known(getattr(p, attr))
@@ -88,7 +89,8 @@ def catalog_findings(shop: Shop) -> dict[str, Any]:
             Product.retired.is_(False), Variant.size_system == "")) or 0
         totals = {
             "products": products,
-            "retired": s.scalar(select(func.count()).select_from(Product).where(Product.retired.is_(True))) or 0,
+            "retired": s.scalar(select(func.count()).select_from(Product)
+                                .where(Product.retired.is_(True))) or 0,
             "variants": s.scalar(select(func.count()).select_from(Variant)) or 0,
             "stores": s.scalar(select(func.count()).select_from(Store)) or 0,
             "store_stock_rows": s.scalar(select(func.count()).select_from(Inventory)
@@ -138,7 +140,7 @@ _e = html.escape
 
 
 def _bar(label: str, share: float) -> str:
-    width = int(round(share * 300))
+    width = round(share * 300)
     colour = "#2e7d32" if share >= 0.9 else "#f9a825" if share >= 0.5 else "#c62828"
     return (f'<div class="bar"><span>{_e(label)}</span><svg width="310" height="14" role="img" '
             f'aria-label="{share:.0%}"><rect width="300" height="14" fill="#eee"/>'

@@ -15,12 +15,12 @@ from typing import Any, Literal, TypeVar
 
 from tools.catalog.feeds import FeedError, read_products, read_stock, read_stores
 from tools.catalog.feeds.rows import FeedProblem, FeedStock, FeedStore, FeedVariant
+from tools.db.engine import session_scope
+from tools.db.shop import Shop
 from tools.imports import jobs
 from tools.imports.apply import Applied, Counts, Mode, apply_products, apply_stock, apply_stores, stamp
 from tools.imports.drafts import build_drafts
 from tools.imports.quality import write_report
-from tools.db.engine import session_scope
-from tools.db.shop import Shop
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +52,8 @@ class ImportResult:
         return self.state == "succeeded"
 
 
-def _split(rows: Iterator[Row | FeedProblem], tick: Callable[[int], None]) -> tuple[list[Row], list[FeedProblem]]:
+def _split(rows: Iterator[Row | FeedProblem],
+           tick: Callable[[int], None]) -> tuple[list[Row], list[FeedProblem]]:
     good: list[Row] = []
     problems: list[FeedProblem] = []
     for n, row in enumerate(rows, 1):
@@ -104,7 +105,8 @@ def run_import(shop: Shop, kind: Kind, path: Path, *, mode: Mode = "incremental"
             raise FeedError(f"{len(errors)} of {total} rows cannot be used (more than "
                             f"{max_rejected:.0%}): nothing was imported; the report lists each row")
         progress("write", 0.4)
-        applied = _apply(shop, kind, good, mode, dry_run, lambda f: progress("write", 0.4 + 0.4 * f, persist=False))
+        applied = _apply(shop, kind, good, mode, dry_run,
+                         lambda f: progress("write", 0.4 + 0.4 * f, persist=False))
         timings["write"] = time.perf_counter() - started - timings["parse"]
         problems += applied.problems
         applied.counts.rejected += counts.rejected

@@ -23,6 +23,7 @@ router = APIRouter(tags=["catalog import"])
 _CHUNK = 1024 * 1024
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 _JOB_ID = re.compile(r"^[0-9a-f-]{36}$")
+FeedFormat = Literal["merchant-xml", "merchant-tsv", "shopify", "csv", "jsonl"]
 _background: set[asyncio.Task[Any]] = set()  # keep a reference so a running import is not collected
 
 
@@ -46,7 +47,7 @@ async def create_import(
     kind: Annotated[Literal["products", "stores", "inventory"], Form()],
     mode: Annotated[Literal["incremental", "full"], Form()] = "incremental",
     dry_run: Annotated[bool, Form()] = False,
-    format: Annotated[Literal["merchant-xml", "merchant-tsv", "shopify", "csv", "jsonl"] | None, Form()] = None,
+    format: Annotated[FeedFormat | None, Form()] = None,
 ) -> dict[str, Any]:
     limit = int(settings.import_max_mb * 1024 * 1024)
     name = _SAFE_NAME.sub("_", Path(file.filename or "feed").name)[-120:] or "feed"
@@ -80,7 +81,8 @@ async def create_import(
     return _job_view(job, request)
 
 
-@router.get("/v1/catalog/imports/{job_id}", name="get_import", summary="An import job: state, progress, counts")
+@router.get("/v1/catalog/imports/{job_id}", name="get_import",
+            summary="An import job: state, progress, counts")
 async def get_import(job_id: str, request: Request, _key: ApiKeyDep, shop: ShopDep) -> dict[str, Any]:
     job = jobs.get_job(shop.engine, job_id) if _JOB_ID.match(job_id) else None
     if job is None:
