@@ -80,11 +80,11 @@ class VariantBuilder:
         except BadValue as e:
             row.error("id", f"id {e}")
         for name in FIELDS:
-            raw = fields.get(name)
-            if raw is None and name in self.defaults:
-                raw = self.defaults[name]
+            raw = fields.get(name) or self.defaults.get(name)
             try:
-                if isinstance(raw, list):
+                if not raw:
+                    values[name] = None
+                elif isinstance(raw, list):
                     values[name] = [v for v in (clean(x) for x in raw) if v]
                 else:
                     values[name] = clean(raw)
