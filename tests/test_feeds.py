@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -339,3 +340,23 @@ def test_store_hours_are_read_in_the_usual_notations(tmp_path: Path, written: st
     [store] = list(read_stores(path, max_bytes=MB))
     assert isinstance(store, FeedStore) and store.hours is not None
     assert (store.hours["mon"], store.hours["sun"]) == (mon, sun)
+
+
+def test_the_readmes_format_examples_parse_cleanly(tmp_path: Path) -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Bring your own catalog: formats"):]
+    section = section[:section.index("\n## ", 5)]
+    names = ["feed.xml", "feed.tsv", "products_export.csv", "pim.jsonl", "map.toml", "local.tsv",
+             "stores.csv"]
+    blocks = re.findall(r"```\w+\n(.*?)```", section, re.S)
+    assert len(blocks) == len(names)
+    for name, body in zip(names, blocks, strict=True):
+        _write(tmp_path, name, body)
+    rows = [*read_products(tmp_path / "feed.xml", max_bytes=MB),
+            *read_products(tmp_path / "feed.tsv", max_bytes=MB),
+            *read_products(tmp_path / "products_export.csv", max_bytes=MB),
+            *read_products(tmp_path / "pim.jsonl", mapping=tmp_path / "map.toml", max_bytes=MB),
+            *read_stock(tmp_path / "local.tsv", max_bytes=MB),
+            *read_stores(tmp_path / "stores.csv", max_bytes=MB)]
+    assert _problems(rows) == [] and len(rows) == 7
+
