@@ -154,6 +154,18 @@ def test_a_merchant_tsv_that_is_really_a_csv_is_refused(tmp_path: Path) -> None:
         list(read_products(path, max_bytes=MB, format="merchant-tsv"))
 
 
+def test_a_merchant_feed_saved_as_csv_is_recognised_and_refused(tmp_path: Path) -> None:
+    path = _write(tmp_path, "feed.csv", "id,title,price\nV1,Camicia,79.00 EUR\n")
+    with pytest.raises(FeedError, match="Merchant product feed but is not tab-separated"):
+        list(read_products(path, max_bytes=MB))
+
+
+def test_a_shopify_export_missing_its_price_column_names_it_as_shopify_does(tmp_path: Path) -> None:
+    path = _write(tmp_path, "products.csv", "Handle,Title,Variant SKU\ngiacca,Giacca,G-48\n")
+    with pytest.raises(FeedError, match="required column Variant Price"):
+        list(read_products(path, max_bytes=MB, format="shopify"))
+
+
 def test_a_local_inventory_csv_is_refused_as_not_tab_separated(tmp_path: Path) -> None:
     path = _write(tmp_path, "local.tsv", "store_code,id,quantity\nMI01,V1,3\n")
     with pytest.raises(FeedError, match=r"comma-separated.*tab-separated"):
