@@ -29,7 +29,7 @@ def stock_column(header: str) -> str:
 def read_stock(path: Path, *, max_bytes: int) -> Iterator[FeedStock | FeedProblem]:
     """The stock rows of a local inventory feed, and a problem for each row that cannot be used."""
     seen: dict[tuple[str, str], int] = {}
-    for row in read_table(path, max_bytes=max_bytes, delimiters="\t", what="a local inventory feed",
+    for row in read_table(Path(path), max_bytes=max_bytes, delimiters="\t", what="a local inventory feed",
                           canonical=stock_column, required=REQUIRED):
         problems = RowProblems(row.line)
         cells: dict[str, str | None] = {}

@@ -90,6 +90,8 @@ def load_mapping(path: Path) -> Mapping:
     defaults: dict[str, str] = {}
     for key, value in raw_defaults.items():
         target = _target(key, f"{path.name} [defaults]")
+        if target in ("id", "item_group_id"):
+            raise FeedError(f"the mapping {path.name} [defaults] cannot give every row the same {target}")
         if not isinstance(value, str | int | float):
             raise FeedError(f"the mapping {path.name} [defaults] {key} must be a text or a number")
         defaults[target] = str(value)

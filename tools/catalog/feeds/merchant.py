@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 from pathlib import Path
 
 from tools.catalog.feeds.rows import FeedProblem, FeedVariant
@@ -18,6 +19,7 @@ _ALIASES = {"colour": "color", "additional_image_links": "additional_image_link"
             "image_url": "image_link", "item_id": "id", "sale_price_amount": "sale_price"}
 
 
+@lru_cache(maxsize=512)
 def merchant_column(header: str) -> str:
     """`g:image_link`, `Image link`, `image-link` → `image_link`."""
     name = re.sub(r"[\s\-]+", "_", header.strip().lower().removeprefix("g:")).strip("_")

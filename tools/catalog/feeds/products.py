@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 from tools.catalog.feeds.generic import read_generic
@@ -64,8 +65,8 @@ def read_products(path: Path, *, format: str | None = None, mapping: Path | None
             raise FeedError(f"{path.name}: a {fmt.upper()} catalog needs a mapping file (--mapping) that "
                             "says which column is which Sarto field")
         rules = load_mapping(Path(mapping))
-        if rules.format is None:
-            rules = type(rules)(**{**rules.__dict__, "format": fmt})
+        # An explicit format wins over the mapping's, which wins over the file's suffix.
+        rules = replace(rules, format=fmt if format in ("csv", "jsonl") else rules.format or fmt)
         builder = VariantBuilder(currency=rules.defaults.get("currency", currency),
                                  price_format=rules.price_format, defaults=rules.defaults)
         yield from read_generic(path, max_bytes=max_bytes, mapping=rules, builder=builder)

@@ -14,8 +14,10 @@ Gender = Literal["male", "female", "unisex"]
 
 def _printable(value: str) -> str:
     # A guard behind the parsers, which report these as row problems before a model is built.
-    if "\x00" in value or any("\ud800" <= ch <= "\udfff" for ch in value):
-        raise ValueError("contains a NUL byte or an invalid (lone surrogate) character")
+    if "\x00" in value:
+        raise ValueError("contains a NUL byte")
+    if not value.isascii():
+        value.encode("utf-8")  # UnicodeEncodeError (a ValueError) on a lone surrogate
     return value
 
 

@@ -55,7 +55,8 @@ def read_shopify(path: Path, *, max_bytes: int, builder: VariantBuilder
                  ) -> Iterator[FeedVariant | FeedProblem]:
     group: list[TableRow] = []
     for row in read_table(path, max_bytes=max_bytes, delimiters=",;", what="a Shopify product export",
-                          canonical=shopify_column, required=("handle", "title", "price")):
+                          canonical=shopify_column, required=("handle", "title", "price"),
+                          labels={"handle": "Handle", "title": "Title", "price": "Variant Price"}):
         handle = row.cells.get("handle", "").strip()
         if group and handle != group[0].cells["handle"].strip():
             yield from _product(group, builder)

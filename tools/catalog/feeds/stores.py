@@ -42,7 +42,7 @@ def store_column(header: str) -> str:
 def read_stores(path: Path, *, max_bytes: int) -> Iterator[FeedStore | FeedProblem]:
     """The stores of a store directory CSV, and a problem for each row that cannot be used."""
     seen: dict[str, int] = {}
-    for row in read_table(path, max_bytes=max_bytes, delimiters=",;", what="a store directory",
+    for row in read_table(Path(path), max_bytes=max_bytes, delimiters=",;", what="a store directory",
                           canonical=store_column, required=REQUIRED):
         problems = RowProblems(row.line)
         cells: dict[str, str | None] = {}

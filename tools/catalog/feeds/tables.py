@@ -5,7 +5,7 @@ TSV that is really a CSV (or the other way round), missing or repeated columns, 
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,10 +43,12 @@ def _choose_delimiter(name: str, header_line: str, allowed: str, what: str) -> s
 
 
 def read_table(path: Path, *, max_bytes: int, delimiters: str, what: str,
-               canonical: Callable[[str], str], required: Sequence[str] = ()) -> Iterator[TableRow]:
+               canonical: Callable[[str], str], required: Sequence[str] = (),
+               labels: Mapping[str, str] | None = None) -> Iterator[TableRow]:
     """The rows of a delimited file. `delimiters` are the ones the format allows, the usual first
     (the header tells which one is used); `canonical` names each header cell; `what` names the
-    format in messages ("a Merchant product feed"). Raises FeedError for a whole-file mistake."""
+    format in messages ("a Merchant product feed"), `labels` how its columns are written there.
+    Raises FeedError for a whole-file mistake."""
     lines = text_lines(path, max_bytes)
     first, offset = next(lines, None), 1
     while first is not None and not first.strip():
@@ -62,7 +64,7 @@ def read_table(path: Path, *, max_bytes: int, delimiters: str, what: str,
             raise FeedError(f"{path.name}: columns '{seen[column]}' and '{raw.strip()}' are the same "
                             f"column ({column}); keep one")
         seen[column] = raw.strip()
-    missing = [r for r in required if r not in seen]
+    missing = [(labels or {}).get(r, r) for r in required if r not in seen]
     if missing:
         raise FeedError(f"{path.name} misses the required column{'s' if len(missing) > 1 else ''} "
                         f"{', '.join(missing)} for {what} (its header has: "

@@ -7,15 +7,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Literal
 
 PriceFormat = Literal["auto", "point", "comma", "cents"]
 PRICE_FORMATS: tuple[PriceFormat, ...] = ("auto", "point", "comma", "cents")
 MAX_PRICE = Decimal("99999999.99")  # Numeric(10, 2)
 
-AVAILABILITY = {"in_stock", "out_of_stock", "preorder", "backorder"}
-AGE_GROUPS = {"newborn", "infant", "toddler", "kids", "adult"}
-CONDITIONS = {"new", "refurbished", "used"}
+AVAILABILITY = frozenset({"in_stock", "out_of_stock", "preorder", "backorder"})
+AGE_GROUPS = frozenset({"newborn", "infant", "toddler", "kids", "adult"})
+CONDITIONS = frozenset({"new", "refurbished", "used"})
 GENDERS = {"male": "male", "man": "male", "men": "male", "mens": "male", "uomo": "male",
            "female": "female", "woman": "female", "women": "female", "womens": "female",
            "donna": "female", "unisex": "unisex"}
@@ -39,9 +40,12 @@ def clean(value: str | None) -> str | None:
         return None
     if "\x00" in value:
         raise BadValue("contains a NUL byte")
-    for ch in value:
-        if "\ud800" <= ch <= "\udfff":
-            raise BadValue(f"contains an invalid character (lone surrogate U+{ord(ch):04X})")
+    if not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as e:  # only a lone surrogate cannot be encoded
+            code = ord(value[e.start])
+            raise BadValue(f"contains an invalid character (lone surrogate U+{code:04X})") from None
     value = value.strip()
     return value or None
 
@@ -66,6 +70,7 @@ def _amount(text: str, price_format: PriceFormat) -> Decimal:
     return Decimal(text)
 
 
+@lru_cache(maxsize=4096)  # feeds repeat the same few values on every row
 def parse_price(raw: str, field: str = "price", price_format: PriceFormat = "auto") -> Money:
     """`89.90 EUR`, `EUR 89.90`, `89,90 EUR`, `€ 1.234,50`, `89.90` (no currency): a positive amount
     with at most two decimals."""
@@ -103,10 +108,12 @@ def parse_price(raw: str, field: str = "price", price_format: PriceFormat = "aut
     return Money(amount.quantize(Decimal("0.01")), currency)
 
 
+@lru_cache(maxsize=1024)
 def _word(raw: str) -> str:
     return re.sub(r"[\s-]+", "_", raw.strip().lower())
 
 
+@lru_cache(maxsize=1024)
 def parse_availability(raw: str) -> str:
     value = _word(raw).replace("pre_order", "preorder").replace("back_order", "backorder")
     if value not in AVAILABILITY:
@@ -114,6 +121,7 @@ def parse_availability(raw: str) -> str:
     return value
 
 
+@lru_cache(maxsize=1024)
 def parse_gender(raw: str) -> str:
     value = GENDERS.get(_word(raw).rstrip("'s"))
     if value is None:
@@ -121,7 +129,8 @@ def parse_gender(raw: str) -> str:
     return value
 
 
-def parse_choice(raw: str, field: str, allowed: set[str]) -> str:
+@lru_cache(maxsize=1024)
+def parse_choice(raw: str, field: str, allowed: frozenset[str]) -> str:
     value = _word(raw)
     if value not in allowed:
         raise BadValue(f"{field} '{raw}' is not one of {', '.join(sorted(allowed))}")

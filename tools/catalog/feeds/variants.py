@@ -34,7 +34,7 @@ DESCRIPTION_MAX = 5000  # Google's limit; cut there, with a warning
 # Longer values are dropped with a warning: they would not fit the catalog's columns.
 LIMITS = {"link": 1000, "image_link": 1000, "brand": 48, "mpn": 70, "google_product_category": 500,
           "product_type": 500, "color": 48, "size": 24, "size_system": 8, "size_type": 24,
-          "material": 200, "pattern": 100, "currency": 3}
+          "material": 200, "pattern": 100}
 TEXT_FIELDS = ("brand", "mpn", "google_product_category", "product_type", "color", "size",
                "size_system", "size_type", "material", "pattern")
 # Every field a row may carry, by its Merchant name (what `build` reads).
@@ -75,21 +75,20 @@ class VariantBuilder:
 
     def _clean(self, row: RowProblems, fields: Mapping[str, Raw]) -> dict[str, Any]:
         values: dict[str, Any] = {}
-        try:
-            row.id = clean(_first(fields.get("id")))
-        except BadValue as e:
-            row.error("id", f"id {e}")
-        for name in FIELDS:
-            raw = fields.get(name)
-            if raw is None and name in self.defaults:
-                raw = self.defaults[name]
+        for name in FIELDS:  # id first, so the problems of the other fields name the row
+            raw = fields.get(name) or self.defaults.get(name)
             try:
-                if isinstance(raw, list):
+                if not raw:
+                    values[name] = None
+                elif isinstance(raw, list):
                     values[name] = [v for v in (clean(x) for x in raw) if v]
                 else:
                     values[name] = clean(raw)
             except BadValue as e:
+                values[name] = None
                 row.error(name, f"{name} {e}")
+            if name == "id":
+                row.id = _first(values["id"])
         return values
 
     def _extra(self, row: RowProblems, extra: Mapping[str, str]) -> dict[str, str]:
