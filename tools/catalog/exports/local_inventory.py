@@ -22,7 +22,14 @@ from tools.catalog.exports.selection import (
     net_units,
     only_listed,
 )
-from tools.catalog.exports.writers import ExportError, ExportSummary, Format, Progress, open_feed
+from tools.catalog.exports.writers import (
+    ExportError,
+    ExportSummary,
+    Format,
+    Progress,
+    check_target,
+    open_feed,
+)
 from tools.db.engine import session_scope
 from tools.db.models import Inventory, Product, Store, Variant
 from tools.db.shop import Shop
@@ -75,6 +82,7 @@ def export_local_inventory(shop: Shop, out: Path | TextIO, format: Format = "tsv
                            progress: Progress | None = None) -> ExportSummary:
     """Write the local inventory feed (TSV or RSS 2.0 XML); raises ExportError when no store has
     stock rows or the file cannot be written."""
+    check_target(out, format)
     total = count_local_rows(shop)
     if total == 0:
         raise ExportError("no store stocks anything: nothing to export (import stores and "

@@ -14,7 +14,14 @@ from sqlalchemy.orm import Session, noload
 from tools.catalog.exports import labels
 from tools.catalog.exports.labels import Language
 from tools.catalog.exports.selection import feed_prices, keyset_pages, money, net_units, only_listed, own
-from tools.catalog.exports.writers import ExportError, ExportSummary, Format, Progress, open_feed
+from tools.catalog.exports.writers import (
+    ExportError,
+    ExportSummary,
+    Format,
+    Progress,
+    check_target,
+    open_feed,
+)
 from tools.db.engine import session_scope
 from tools.db.models import Inventory, Product, Variant
 from tools.db.shop import Shop
@@ -101,6 +108,7 @@ def export_products(shop: Shop, out: Path | TextIO, format: Format = "tsv", lang
     nothing to export or the file cannot be written."""
     if language not in ("it", "en"):
         raise ExportError(f"language must be it or en, not {language!r}")
+    check_target(out, format)
     total = count_variants(shop)
     if total == 0:
         raise ExportError("the catalog has no products: nothing to export (run `sarto seed` or "

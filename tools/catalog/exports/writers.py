@@ -76,16 +76,27 @@ class _XmlWriter:
         self.xml.endElement("item")
 
 
-@contextmanager
-def _target(out: Path | TextIO) -> Iterator[TextIO]:
+def check_target(out: Path | TextIO, fmt: str) -> None:
+    """Refuse a format or a path the feed cannot be written to before any work is done."""
+    if fmt not in FORMATS:
+        raise ExportError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
     if not isinstance(out, Path):
-        yield out
         return
     folder = out.parent
     if not folder.is_dir():
         raise ExportError(f"cannot write {out}: the folder {folder} does not exist")
     if out.is_dir():
         raise ExportError(f"cannot write {out}: it is a folder, give a file name")
+    if not os.access(folder, os.W_OK) or (out.exists() and not os.access(out, os.W_OK)):
+        raise ExportError(f"cannot write {out}: permission denied")
+
+
+@contextmanager
+def _target(out: Path | TextIO) -> Iterator[TextIO]:
+    if not isinstance(out, Path):
+        yield out
+        return
+    folder = out.parent
     try:
         fd, temp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part", dir=folder)
     except OSError as exc:
@@ -106,8 +117,7 @@ def _target(out: Path | TextIO) -> Iterator[TextIO]:
 def open_feed(out: Path | TextIO, fmt: Format, columns: Sequence[str], title: str,
               link: str) -> Iterator[FeedWriter]:
     """A writer for one feed; `out` is a file path (replaced when complete) or an open text stream."""
-    if fmt not in FORMATS:
-        raise ExportError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
+    check_target(out, fmt)
     with _target(out) as stream:
         if fmt == "tsv":
             yield _TsvWriter(stream, columns)
