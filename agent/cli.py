@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, Any, Literal, NoReturn
 
 import typer
 
@@ -13,6 +14,8 @@ app = typer.Typer(no_args_is_help=True, add_completion=False,
                   help="Sarto: the stylist that dresses the whole look.")
 bench_app = typer.Typer(no_args_is_help=True, help="Benchmarks that print tables for BENCHMARKS.md.")
 app.add_typer(bench_app, name="bench")
+export_app = typer.Typer(no_args_is_help=True, help="Google Merchant Center feeds: catalog, stock per store.")
+app.add_typer(export_app, name="export")
 
 
 def fail(message: str) -> NoReturn:
@@ -519,6 +522,69 @@ def quality(out: Annotated[Path, typer.Option(help="folder for report.html and r
     typer.echo(f"{totals['products']:,} products, "
                f"{report['catalog']['never_in_an_outfit']['count']:,} can never appear in an outfit — "
                f"{out / 'report.html'}")
+
+
+ExportOut = Annotated[Path, typer.Option("--out", help="the feed file to write (replaced when complete)")]
+ExportFormat = Annotated[str, typer.Option("--format", help="tsv | xml (RSS 2.0 with the g: namespace)")]
+
+
+def _export(kind: str, out: Path, fmt: str, write: Callable[..., Any]) -> None:
+    """`write(shop, out, fmt, progress)` one feed with a progress bar on stderr; bad input, an
+    unwritable path or an empty catalog exit 2 with a message."""
+    if fmt not in ("tsv", "xml"):
+        fail(f"--format must be tsv or xml, not {fmt!r}")
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from tools.catalog.exports.writers import ExportError
+    from tools.clock import shop_now
+    from tools.stock.reservations import expire_reservations
+
+    shop = _shop()
+    expire_reservations(shop, shop_now())  # expired holds give their units back before we count them
+    bars = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                    console=Console(stderr=True))
+    tasks: list[Any] = []
+
+    def progress(done: int, total: int) -> None:
+        if not tasks:  # the bar appears once rows flow, so a refused export prints only its message
+            tasks.append(bars.add_task(f"{kind} → {out.name}", total=total))
+        bars.update(tasks[0], completed=done, total=total)
+
+    with bars:
+        try:
+            summary = write(shop, out, fmt, progress)
+        except ExportError as exc:
+            bars.stop()
+            fail(str(exc))
+    typer.echo(f"{summary.rows} rows written to {out}", err=True)
+
+
+@export_app.command("products")
+def export_products_command(
+    out: ExportOut, fmt: ExportFormat = "tsv",
+    language: Annotated[str, typer.Option(help="it | en: titles, descriptions and labels")] = "it",
+    base_url: Annotated[str, typer.Option(help="the storefront's address, for links")] = "http://127.0.0.1:8000",
+) -> None:
+    """The catalog as a Merchant product feed: one row per variant, grouped by product sku."""
+    from tools.catalog.exports.products_feed import export_products
+
+    if language not in ("it", "en"):
+        fail(f"--language must be it or en, not {language!r}")
+    if not base_url.startswith(("http://", "https://")):
+        fail(f"--base-url must start with http:// or https://, not {base_url!r}")
+    lang: Literal["it", "en"] = "en" if language == "en" else "it"
+    _export("products", out, fmt, lambda shop, path, f, progress: export_products(
+        shop, path, f, language=lang, base_url=base_url, progress=progress))
+
+
+@export_app.command("local-inventory")
+def export_local_inventory_command(out: ExportOut, fmt: ExportFormat = "tsv") -> None:
+    """Google's local inventory feed: stock per store net of held reservations, pickup by reservation."""
+    from tools.catalog.exports.local_inventory import export_local_inventory
+
+    _export("local-inventory", out, fmt, lambda shop, path, f, progress: export_local_inventory(
+        shop, path, f, progress=progress))
 
 
 def main() -> None:

@@ -101,7 +101,7 @@ class TurnRequest(BaseModel):
     events: list[BrowsingEvent] = []  # extra events sent with the turn (stored ones are loaded)
     now: datetime | None = None  # the turn's moment (replays, evals); never the shop's clock
     layout: Literal["image-grid", "spec-table", "carousel"] | None = None
-    context: dict[str, Any] = {}  # from the app: {"lat":..,"lon":..,"weather":"rain","city":..}
+    context: dict[str, Any] = {}  # from the app: lat, lon, weather ("rain"), city, store_code ("MI01")
     resume: Literal["confirm", "decline"] | None = None  # answer to a pending interrupt
     idempotency_key: str | None = None
 

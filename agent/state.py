@@ -22,7 +22,7 @@ class StylistState(TypedDict, total=False):
     thread_language: str  # the language the conversation is in, for short follow-ups
     now: str  # ISO time, explicit so recency weighting is reproducible
     layout_request: str | None
-    request_context: dict[str, Any]  # app context: lat, lon, city, weather
+    request_context: dict[str, Any]  # app context: lat, lon, city, weather, store_code
     request_events: list[dict[str, Any]]
     new_thread: bool  # the thread's first turn: load_context binds it to the shopper
     turn: int

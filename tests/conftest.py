@@ -26,8 +26,8 @@ install_network_guard()
 # What makes a test slow to set up: the seeded, indexed shop (seed + embeddings), a database or
 # server of its own, a real server process, a browser, PostgreSQL, the JavaScript clients.
 # `make test-fast` runs every test that needs none of them (`-m fast`); `make test` runs all.
-HEAVY_FIXTURES = frozenset({"shop", "data_dir", "live_server", "live_store", "server", "browser",
-                            "pg_url", "artifacts_dir", "backend", "target", "imported_shop"})
+HEAVY_FIXTURES = frozenset({"shop", "data_dir", "live_server", "live_store", "server", "store_server",
+                            "browser", "pg_url", "artifacts_dir", "backend", "target", "imported_shop"})
 HEAVY_MARKERS = ("browser", "postgres", "slow")
 
 

@@ -4,6 +4,8 @@
  *
  * creates <sarto-assistant> (also usable directly:
  *   <sarto-assistant api-base="https://HOST" lang="it" layout="image-grid" shopper-token="…">).
+ * A store chosen before the chat (`store="MI01"`, `data-store` on the script, or `?store=MI01` in the
+ * page's URL) is kept for the tab's session and sent with each turn (context.store_code).
  * Plain modern JavaScript: no build step, no framework, no network but the Sarto API.
  * Strict-CSP friendly: open shadow root, styles through a constructed stylesheet, every node built
  * with createElement/textContent (never innerHTML, never eval).
@@ -36,7 +38,9 @@
   if (window.customElements.get("sarto-assistant")) return; // the tag was included twice
 
   const SCRIPT = document.currentScript;
-  const KEY = { device: "sarto.device", auth: "sarto.auth", layout: "sarto.layout", thread: "sarto.thread" };
+  const KEY = { device: "sarto.device", auth: "sarto.auth", layout: "sarto.layout", thread: "sarto.thread",
+    store: "sarto.store" };
+  const STORE_CODE = /^[A-Za-z0-9_-]{1,32}$/;
   const LAYOUTS = ["image-grid", "spec-table"];
 
   // ---- UI strings ---------------------------------------------------------------------------
@@ -459,6 +463,15 @@ details.alts summary { cursor: pointer; color: var(--_accent); }
       const chosen = local.getItem(KEY.layout) || this.getAttribute("layout");
       return LAYOUTS.includes(chosen) ? chosen : null;
     }
+    /** The store the shopper chose before the chat (a store page, or its link `?store=MI01`):
+     *  kept for the tab's session and sent with each turn as context.store_code. */
+    get store() {
+      const chosen = this.getAttribute("store") || (SCRIPT && SCRIPT.dataset.store)
+        || new URLSearchParams(location.search).get("store");
+      if (chosen && STORE_CODE.test(chosen)) session.setItem(KEY.store, chosen.toUpperCase());
+      const kept = session.getItem(KEY.store);
+      return kept && STORE_CODE.test(kept) ? kept : null;
+    }
     get threadId() {
       let id = session.getItem(KEY.thread);
       if (!id) { id = uuid(); session.setItem(KEY.thread, id); }
@@ -601,6 +614,7 @@ details.alts summary { cursor: pointer; color: var(--_accent); }
       const run = { id: uuid(), lastId: null, lastSeq: -1, finished: false, texts: new Map(), retryMs: 1000 };
       const forwardedProps = { language: this.language };
       if (this.layout) forwardedProps.layout = this.layout;
+      if (this.store) forwardedProps.context = { store_code: this.store };
       if (resume) forwardedProps.resume = resume;
       const input = { threadId: this.threadId, runId: run.id, messages: [{ id: uuid(), role: "user", content: text }],
         state: {}, tools: [], context: [], forwardedProps };

@@ -23,11 +23,16 @@ def turn_now(state: StylistState) -> datetime:
 
 def shopper_origin(state: StylistState, ctx: StylistContext) -> tuple[float, float] | None:
     """The app's coordinates, else the place the shopper named (coordinates, store, city), else the
-    profile's city."""
+    store the shopper chose before the chat (a store page's link), else the profile's city."""
     request = state.get("request_context") or {}
     if request.get("lat") is not None and request.get("lon") is not None:
         return float(request["lat"]), float(request["lon"])
     location = (state.get("constraints") or {}).get("location") or {}
+    chosen = request.get("store_code")  # the store page the shopper came from
+    if chosen and location.get("source") in (None, "profile"):
+        store = store_map(ctx.shop).get(str(chosen).upper())
+        if store is not None:
+            return store.lat, store.lon
     if location.get("lat") is not None and location.get("lon") is not None:
         return float(location["lat"]), float(location["lon"])
     if location.get("store_code"):

@@ -22,7 +22,7 @@ from agent.server.headers import SecurityHeaders
 from agent.server.metrics import Metrics
 from agent.server.problems import install_problem_handlers
 from agent.server.routes import agent as agent_routes
-from agent.server.routes import auth, catalog, imports, ops, reservations, shoppers, web
+from agent.server.routes import auth, catalog, imports, ops, reservations, shoppers, stores, web
 from agent.settings import Settings
 
 log = logging.getLogger("sarto.server")
@@ -99,7 +99,7 @@ def create_app(settings: Settings, assistant: Any = None, shop: Any = None) -> F
     app.add_middleware(MetricsMiddleware, metrics=resources.metrics)
     if settings.trusted_proxies:  # only their forwarded headers name the client (rate limits, logs)
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
-    for module in (ops, auth, agent_routes, catalog, imports, shoppers, reservations, web):
+    for module in (ops, auth, agent_routes, catalog, imports, shoppers, reservations, stores, web):
         app.include_router(module.router)
     web.mount_static(app)
     return app

@@ -1,7 +1,8 @@
 """Security headers on every response, by what the response is.
 
-- The demo storefront's pages get a strict CSP: scripts, styles, images and connections from this
-  origin only, no inline code (the widget adopts its stylesheet, so it runs under it), no framing.
+- The demo storefront's pages (and the store pages) get a strict CSP: scripts, styles, images and
+  connections from this origin only, no inline code (the widget adopts its stylesheet, so it runs
+  under it), no framing. JSON-LD is a data block, not a script: the policy does not apply to it.
 - `/widget.js` and product images may be used from a retailer's pages (another origin): they are
   served for cross-origin use; the retailer's own CSP governs the page the widget runs in.
 - Images are SVG: sandboxed, so one opened on its own can run nothing.
@@ -28,7 +29,7 @@ DATA_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'"
 
 def headers_for(path: str) -> dict[str, str]:
     common = {"X-Content-Type-Options": "nosniff"}
-    if path == "/" or path.startswith("/products/"):
+    if path == "/" or path.startswith(("/products/", "/stores")):
         return {**common, "Content-Security-Policy": STOREFRONT_CSP, "X-Frame-Options": "DENY",
                 "Referrer-Policy": "strict-origin-when-cross-origin"}
     if path == "/widget.js":

@@ -48,6 +48,7 @@ class RunContext(BaseModel):
     lon: float | None = Field(default=None, ge=-180, le=180, strict=True)
     city: str | None = Field(default=None, max_length=48)
     weather: str | None = Field(default=None, max_length=32)
+    store_code: str | None = Field(default=None, max_length=32, pattern=r"^[A-Za-z0-9_-]+$")
 
 
 class ForwardedProps(BaseModel):
