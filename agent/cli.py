@@ -367,6 +367,17 @@ def bench_turn(
     run_turn_benchmark(_counts(sizes, "--sizes"), turns=turns, workdir=workdir)
 
 
+@bench_app.command("import")
+def bench_import(
+    products: Annotated[int, typer.Option(min=50, max=200_000, help="products in the exported shop")] = 12000,
+    workdir: BenchWorkdir = Path("data/bench"),
+) -> None:
+    """Export a seed shop as Merchant feeds and import it into a fresh folder, then again unchanged."""
+    from evals.bench_import import run_import_benchmark
+
+    run_import_benchmark(products, workdir)
+
+
 @app.command("eval")
 def eval_command(
     suite: Annotated[str, typer.Option(help="all | fast | dev | heldout | tag:NAME | id:A,B")] = "all",

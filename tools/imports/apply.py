@@ -38,6 +38,7 @@ class Counts:
     retired: int = 0
     variants: int = 0
     stock_rows: int = 0
+    embedded: int = 0  # products whose text was (re)embedded for search
 
     def as_dict(self) -> dict[str, int]:
         return dict(self.__dict__)

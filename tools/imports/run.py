@@ -114,8 +114,10 @@ def run_import(shop: Shop, kind: Kind, path: Path, *, mode: Mode = "incremental"
         if not dry_run:
             progress("index", 0.8)
             mark = time.perf_counter()
-            _refresh(shop, kind, applied)
+            embedded = _refresh(shop, kind, applied)
             timings["index"] = time.perf_counter() - mark
+            if embedded is not None:
+                counts.embedded, timings["embed"] = embedded
     except FeedError as exc:
         error = str(exc)
     except Exception as exc:  # the transaction rolled back: say so, keep the traceback in the log
@@ -160,18 +162,21 @@ def _apply(shop: Shop, kind: Kind, good: list[Any], mode: Mode, dry_run: bool,
     return holder[0]
 
 
-def _refresh(shop: Shop, kind: Kind, applied: Applied) -> None:
-    """Make the change visible to this process now (other processes poll `catalog_version`)."""
+def _refresh(shop: Shop, kind: Kind, applied: Applied) -> tuple[int, float] | None:
+    """Make the change visible to this process now (other processes poll `catalog_version`);
+    for products, how many were embedded and the seconds encoding took."""
     from tools.catalog.index import INDEX, catalog_index
     from tools.stock.stores import STORE_DIRECTORY
 
     if kind == "stores":
         shop.forget(STORE_DIRECTORY)
-        return
+        return None
     index = shop.peek(INDEX)
     if kind == "inventory":
         if index is not None:
             index.refresh_stock()
-        return
-    if applied.changed_skus or index is None:
-        catalog_index(shop, for_sync=True).sync(progress=False)
+        return None
+    if not applied.changed_skus and index is not None:
+        return 0, 0.0
+    stats = catalog_index(shop, for_sync=True).sync(progress=False)
+    return stats.embedded, stats.encode_s
