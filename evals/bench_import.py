@@ -93,7 +93,8 @@ def format_table(rows: list[dict[str, Any]]) -> str:
     for r in rows:
         c, t = r["counts"], r["timings_s"]
         lines.append(f"| {r['step']} | {c.get('read', 0):,} | {c.get('created', 0):,} | "
-                     f"{c.get('updated', 0):,} | {c.get('unchanged', 0):,} | {c.get('embedded', 0):,} | {t.get('parse', 0):.1f} | "
+                     f"{c.get('updated', 0):,} | {c.get('unchanged', 0):,} | {c.get('embedded', 0):,} | "
+                     f"{t.get('parse', 0):.1f} | "
                      f"{t.get('write', 0):.1f} | {t.get('index', 0):.1f} | {t.get('total', 0):.1f} | "
                      f"{r['wall_s']:.1f} | {r['peak_rss_mb']:.0f} |")
     return "\n".join(lines)
