@@ -177,16 +177,16 @@ def test_a_failure_while_writing_rolls_the_whole_import_back(imported_shop: tupl
     before = counts(shop)
     with session_scope(shop.engine) as s:
         prices = dict(s.execute(select(Product.sku, Product.price)).tuples().all())
-    real = apply._write_variants
+    real = apply._bulk
     calls = {"n": 0}
 
     def dies_halfway(*args: Any, **kwargs: Any) -> None:
         calls["n"] += 1
-        if calls["n"] > 3:
+        if calls["n"] > 3:  # products and variants written, then the disk fills
             raise OSError("disk full")
         real(*args, **kwargs)
 
-    monkeypatch.setattr(apply, "_write_variants", dies_halfway)
+    monkeypatch.setattr(apply, "_bulk", dies_halfway)
     cheaper = (EXAMPLES / "merchant.tsv").read_text(encoding="utf-8").replace(" EUR", "0 EUR")
     feed = shop.data_dir / "changed.tsv"
     feed.write_text(cheaper, encoding="utf-8")

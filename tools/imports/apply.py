@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from tools.catalog.feeds.rows import FeedProblem, FeedStock, FeedStore
@@ -72,76 +72,86 @@ def _product_values(draft: ProductDraft, now: datetime) -> dict[str, Any]:
 
 def apply_products(session: Session, drafts: list[ProductDraft], mode: Mode, now: datetime,
                    progress: Progress | None = None) -> Applied:
+    """Upsert products, their variants and their online stock in bulk (Core executemany: an
+    ORM object per row would be ~10x slower on a 50,000-variant feed)."""
     applied = Applied(Counts(read=len(drafts)))
     counts = applied.counts
     existing = {sku: (pid, digest, retired) for sku, pid, digest, retired in session.execute(
         select(Product.sku, Product.id, Product.content_hash, Product.retired)).tuples()}
-    variant_owner = dict(session.execute(select(Variant.id, Variant.product_id)).tuples().all())
+    owner = dict(session.execute(select(Variant.id, Variant.product_id)).tuples().all())
     online = {vid: qty for vid, qty in session.execute(
         select(Inventory.variant_id, Inventory.quantity)
         .where(Inventory.location == LOCATION_ONLINE)).tuples()}
-    for i, draft in enumerate(drafts):
+    new_rows: list[dict[str, Any]] = []
+    changed_rows: list[dict[str, Any]] = []
+    touched: list[ProductDraft] = []  # products whose variants are (re)written
+    for draft in drafts:
         values = _product_values(draft, now)
         found = existing.get(draft.sku)
         if found is None:
-            product = Product(**values)
-            session.add(product)
-            session.flush()
-            pid = product.id
-            counts.created += 1
-            applied.changed_skus.append(draft.sku)
+            new_rows.append(values)
+            touched.append(draft)
+        elif found[1] != values["content_hash"] or found[2]:
+            changed_rows.append({"id": found[0], **values})
+            touched.append(draft)
         else:
-            pid, digest, retired = found
-            if digest == values["content_hash"] and not retired:
-                counts.unchanged += 1
-            else:
-                session.execute(update(Product).where(Product.id == pid).values(**values))
-                counts.updated += 1
-                applied.changed_skus.append(draft.sku)
-        _write_variants(session, pid, draft, variant_owner, online, now, counts,
-                        changed=found is None or applied.changed_skus[-1:] == [draft.sku])
-        if progress is not None and i % 500 == 0:
-            progress(i / max(1, len(drafts)))
+            counts.unchanged += 1
+    counts.created, counts.updated = len(new_rows), len(changed_rows)
+    applied.changed_skus = [d.sku for d in touched]
+    _bulk(session, insert(Product), new_rows, progress, 0.0, 0.3)
+    _bulk(session, update(Product), changed_rows, progress, 0.3, 0.4)
+    ids = {sku: pid for sku, (pid, _, _) in existing.items()}
+    new_skus = [r["sku"] for r in new_rows]
+    for start in range(0, len(new_skus), _BATCH):
+        ids.update(session.execute(select(Product.sku, Product.id)
+                                   .where(Product.sku.in_(new_skus[start:start + _BATCH]))).tuples().all())
+    variant_new: list[dict[str, Any]] = []
+    variant_changed: list[dict[str, Any]] = []
+    for draft in touched:
+        for v in draft.variants:
+            pid = ids[draft.sku]
+            row = {"id": v.id, "product_id": pid, "size": v.size[:24],
+                   "size_system": v.size_system or "", "gtin": v.gtin, "colour": v.colour}
+            (variant_changed if v.id in owner else variant_new).append(row)
+            owner[v.id] = pid
+    counts.variants = len(variant_new) + len(variant_changed)
+    _bulk(session, insert(Variant), variant_new, progress, 0.4, 0.7)
+    _bulk(session, update(Variant), variant_changed, progress, 0.7, 0.8)
+    stock_new: list[dict[str, Any]] = []
+    stock_changed: list[dict[str, Any]] = []
+    for draft in drafts:
+        for v in draft.variants:
+            if online.get(v.id) == v.online:
+                continue
+            row = {"variant_id": v.id, "location": LOCATION_ONLINE, "quantity": v.online, "updated_at": now}
+            # `reserved` is the shop's own (held pickups): an import sets what the retailer counts, never it
+            (stock_changed if v.id in online else stock_new).append(row if v.id in online else
+                                                                   {**row, "reserved": 0})
+            online[v.id] = v.online
+    counts.stock_rows = len(stock_new) + len(stock_changed)
+    _bulk(session, insert(Inventory), stock_new, progress, 0.8, 0.9)
+    _bulk(session, update(Inventory), stock_changed, progress, 0.9, 1.0)
     if mode == "full":
         listed = {d.sku for d in drafts}
         gone = [sku for sku, (_, _, retired) in existing.items() if sku not in listed and not retired]
-        for start in range(0, len(gone), 500):
-            session.execute(update(Product).where(Product.sku.in_(gone[start:start + 500]))
+        for start in range(0, len(gone), _BATCH):
+            session.execute(update(Product).where(Product.sku.in_(gone[start:start + _BATCH]))
                             .values(retired=True, updated_at=now))
         counts.retired = len(gone)
         applied.changed_skus += gone
     return applied
 
 
-def _write_variants(session: Session, pid: int, draft: ProductDraft, owner: dict[str, int],
-                    online: dict[str, int], now: datetime, counts: Counts, changed: bool) -> None:
-    for v in draft.variants:
-        if changed:
-            values = {"product_id": pid, "size": v.size[:24], "size_system": v.size_system or "",
-                      "gtin": v.gtin, "colour": v.colour}
-            if v.id in owner:
-                session.execute(update(Variant).where(Variant.id == v.id).values(**values))
-            else:
-                session.add(Variant(id=v.id, **values))
-                session.flush()
-            owner[v.id] = pid
-            counts.variants += 1
-        if online.get(v.id) != v.online:
-            _set_stock(session, v.id, LOCATION_ONLINE, v.online, now, v.id in online)
-            online[v.id] = v.online
-            counts.stock_rows += 1
+_BATCH = 1000
 
 
-def _set_stock(session: Session, variant_id: str, location: str, quantity: int, now: datetime,
-               exists: bool) -> None:
-    # `reserved` is the shop's own (held pickups): an import sets what the retailer counts, never it.
-    if exists:
-        session.execute(update(Inventory).where(Inventory.variant_id == variant_id,
-                                                Inventory.location == location)
-                        .values(quantity=quantity, updated_at=now))
-    else:
-        session.add(Inventory(variant_id=variant_id, location=location, quantity=quantity, reserved=0,
-                              updated_at=now))
+def _bulk(session: Session, statement: Any, rows: list[dict[str, Any]], progress: Progress | None,
+          low: float, high: float) -> None:
+    """executemany in batches; UPDATE statements match each row by its primary key."""
+    for start in range(0, len(rows), _BATCH):
+        session.execute(statement, rows[start:start + _BATCH])
+        if progress is not None:
+            progress(low + (high - low) * min(1.0, (start + _BATCH) / len(rows)))
 
 
 def apply_stores(session: Session, stores: Iterable[FeedStore], now: datetime) -> Applied:
@@ -167,7 +177,8 @@ def apply_stores(session: Session, stores: Iterable[FeedStore], now: datetime) -
 
 
 def apply_stock(session: Session, rows: Iterable[FeedStock], mode: Mode, now: datetime) -> Applied:
-    """Store stock from the local inventory feed; rows for unknown variants or stores are rejected."""
+    """Store stock from the local inventory feed; rows for unknown variants or stores are rejected.
+    `reserved` (held pickups) is the shop's own: the feed sets what is on the shelf, never it."""
     applied = Applied(Counts())
     counts = applied.counts
     stores = set(session.scalars(select(Store.code)))
@@ -176,6 +187,8 @@ def apply_stock(session: Session, rows: Iterable[FeedStock], mode: Mode, now: da
         select(Inventory.variant_id, Inventory.location, Inventory.quantity)
         .where(Inventory.location != LOCATION_ONLINE)).tuples()}
     seen: set[tuple[str, str]] = set()
+    fresh: list[dict[str, Any]] = []
+    changed: list[dict[str, Any]] = []
     for row in rows:
         counts.read += 1
         if row.store_code not in stores:
@@ -191,19 +204,27 @@ def apply_stock(session: Session, rows: Iterable[FeedStock], mode: Mode, now: da
             continue
         key = (row.id, row.store_code)
         seen.add(key)
-        if current.get(key) == row.quantity:
+        if key not in current:
+            fresh.append({"variant_id": row.id, "location": row.store_code, "quantity": row.quantity,
+                          "reserved": 0, "updated_at": now})
+            current[key] = row.quantity
+        elif current[key] != row.quantity:
+            changed.append({"variant_id": row.id, "location": row.store_code, "quantity": row.quantity,
+                            "updated_at": now})
+            current[key] = row.quantity
+        else:
             counts.unchanged += 1
-            continue
-        _set_stock(session, row.id, row.store_code, row.quantity, now, key in current)
-        counts.created += key not in current
-        counts.updated += key in current
     if mode == "full":  # what the feed no longer lists is not on the shelf
         feed_stores = {store for _, store in seen}
-        for key, qty in current.items():
-            if key[1] in feed_stores and key not in seen and qty:
-                _set_stock(session, key[0], key[1], 0, now, True)
-                counts.retired += 1
-    counts.stock_rows = counts.created + counts.updated + counts.retired
+        emptied = [{"variant_id": v, "location": loc, "quantity": 0, "updated_at": now}
+                   for (v, loc), qty in current.items()
+                   if loc in feed_stores and (v, loc) not in seen and qty]
+        changed += emptied
+        counts.retired = len(emptied)
+    _bulk(session, insert(Inventory), fresh, None, 0, 1)
+    _bulk(session, update(Inventory), changed, None, 0, 1)
+    counts.created, counts.updated = len(fresh), len(changed) - counts.retired
+    counts.stock_rows = len(fresh) + len(changed)
     return applied
 
 

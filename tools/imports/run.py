@@ -176,7 +176,7 @@ def _refresh(shop: Shop, kind: Kind, applied: Applied) -> tuple[int, float] | No
         if index is not None:
             index.refresh_stock()
         return None
-    if not applied.changed_skus and index is not None:
+    if not applied.changed_skus:  # the index already holds every product as it is
         return 0, 0.0
     stats = catalog_index(shop, for_sync=True).sync(progress=False)
     return stats.embedded, stats.encode_s
