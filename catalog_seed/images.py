@@ -121,14 +121,14 @@ def _detail(family: str, outline: str) -> str:
     )
 
 
-def render_svg(category: str, colours: list[str], pattern: str, title: str) -> str:
-    """An SVG image of the product; same inputs, same bytes."""
+def render_svg(category: str | None, colours: list[str], pattern: str | None, title: str) -> str:
+    """An SVG image of the product; same inputs, same bytes (unknown category: a bag's outline)."""
     base = COLOUR_HEX.get(colours[0], _FALLBACK_HEX) if colours else _FALLBACK_HEX
     ink = COLOUR_HEX.get(colours[1], _ink(base)) if len(colours) > 1 else _ink(base)
-    family = _FAMILY.get(category, "bag")
+    family = _FAMILY.get(category or "", "bag")
     shape = _SHAPES[family]
     outline = "#00000040" if base != COLOUR_HEX["black"] else "#ffffff40"
-    defs = _PATTERNS.get(pattern, "").format(ink=ink)
+    defs = _PATTERNS.get(pattern or "", "").format(ink=ink)
     overlay = f'<path d="{shape}" fill="url(#p)" opacity="0.55" stroke="none"/>' if defs else ""
     return (
         '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 200 240" width="400" height="480" '

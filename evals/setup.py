@@ -15,7 +15,8 @@ from tools.db.engine import session_scope
 from tools.db.models import Event, Order, OrderLine, Product, Reservation, Shopper, Thread, Variant
 
 log = logging.getLogger(__name__)
-_Candidate = tuple[str, int, list[str], list[str], Decimal]  # sku, formality, colours, occasions, price
+# sku, formality (None: unknown), colours, occasions, price
+_Candidate = tuple[str, int | None, list[str], list[str], Decimal]
 EVAL_NOW = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)  # the seed's REFERENCE_NOW; every case runs at it
 
 
@@ -48,7 +49,8 @@ class ProductPicker:
             with session_scope(self.engine) as s:
                 rows = s.execute(select(Product.sku, Product.formality, Product.colours, Product.occasions,
                                         Product.price)
-                                 .where(Product.department == department, Product.category == category)
+                                 .where(Product.department == department, Product.category == category,
+                                        Product.retired.is_(False))
                                  .order_by(Product.sku)).all()
             self._pool[key] = [(r[0], r[1], list(r[2] or []), list(r[3] or []), Decimal(r[4])) for r in rows]
         return self._pool[key]
@@ -57,8 +59,8 @@ class ProductPicker:
         pool = self._candidates(pick.department, pick.category)
         narrowed = [p for p in pool
                     if (pick.colour is None or pick.colour in p[2])
-                    and (pick.formality_min is None or p[1] >= pick.formality_min)
-                    and (pick.formality_max is None or p[1] <= pick.formality_max)
+                    and (pick.formality_min is None or (p[1] is not None and p[1] >= pick.formality_min))
+                    and (pick.formality_max is None or (p[1] is not None and p[1] <= pick.formality_max))
                     and (pick.occasion is None or pick.occasion in p[3])]
         chosen = narrowed or pool
         if not chosen:

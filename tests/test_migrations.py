@@ -169,6 +169,20 @@ def test_an_old_sqlite_data_folder_upgrades_in_place_and_sarto_migrate_is_then_a
     assert_old_shop_still_works(url, tmp_path)
 
 
+def test_make_run_upgrades_an_old_data_folder_before_serving(tmp_path: Path) -> None:
+    """`make run` is `sarto seed --if-empty` then `sarto serve`: both open the shop, which migrates."""
+    url = sqlite_url(tmp_path)
+    before = make_old_data_folder(create_engine(url))
+
+    seeded = sarto("seed", "--if-empty", "--no-index", "--data-dir", str(tmp_path))
+    assert seeded.returncode == 0, seeded.stderr
+
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        assert connection.scalar(text("SELECT version_num FROM alembic_version")) == head_revision()
+    assert _read(engine, "products", ["sku"]) == [{"sku": p["sku"]} for p in before["products"]]
+
+
 @pytest.mark.postgres
 def test_an_old_postgresql_database_upgrades_in_place_and_sarto_migrate_is_then_a_no_op(
         tmp_path: Path) -> None:

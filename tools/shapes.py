@@ -62,10 +62,10 @@ class ProductFacts:
     compared per turn)."""
 
     sku: str
-    department: str
-    category: str
+    department: str | None  # None: unknown
+    category: str | None
     occasions: tuple[str, ...]
-    formality: int
+    formality: int | None
     seasons: tuple[str, ...]
 
 
@@ -100,17 +100,18 @@ class ProductHit(Record):
     sku: str
     title_it: str
     title_en: str
-    department: str
-    category: str
-    subcategory: str
-    brand: str
+    # None: unknown (a retailer's feed did not say); never a match for a filter on it
+    department: str | None
+    category: str | None
+    subcategory: str | None
+    brand: str | None
     price: Price
     colours: list[str]
-    pattern: str
-    fabric: str  # "70% wool, 30% cashmere"
-    fit: str
-    style: str
-    formality: int
+    pattern: str | None
+    fabric: str  # "70% wool, 30% cashmere"; "" when unknown
+    fit: str | None
+    style: str | None
+    formality: int | None
     occasions: list[str]
     seasons: list[str]
     image: str

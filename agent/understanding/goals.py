@@ -32,8 +32,9 @@ ProductFactsLookup = Callable[[Sequence[str]], dict[str, ProductFacts]]
 
 def product_facts_of(product: Any) -> ProductFacts:
     """ProductFacts from anything with the catalog's attributes (a models.Product row, a ProductHit)."""
+    formality = None if product.formality is None else int(product.formality)
     return ProductFacts(sku=product.sku, department=product.department, category=product.category,
-                        occasions=tuple(product.occasions or ()), formality=int(product.formality),
+                        occasions=tuple(product.occasions or ()), formality=formality,
                         seasons=tuple(product.seasons or ()))
 
 
@@ -97,18 +98,20 @@ def recency_weight(at: datetime, now: datetime) -> float:
 
 @lru_cache(maxsize=16384)
 def product_goal_shares(facts: ProductFacts) -> tuple[tuple[str, float], ...]:
-    """A product's vote: its occasions and category, kept where its formality and season fit."""
+    """A product's vote: its occasions and category, kept where its formality and season fit.
+    What the product's record does not say (unknown category, formality) gives no evidence."""
     scores: dict[str, float] = {}
     occasions = [o for o in facts.occasions if o in OCCASION_GOALS]
     for occasion in occasions:
         for key, share in OCCASION_GOALS[occasion].items():
             scores[key] = scores.get(key, 0.0) + 0.6 * share / len(occasions)
-    for key, share in category_goal_shares().get(facts.category, {}).items():
+    for key, share in category_goal_shares().get(facts.category or "", {}).items():
         scores[key] = scores.get(key, 0.0) + 0.4 * share
     for key in list(scores):
         spec = GOALS[key]
         low, high = spec.formality
-        distance = max(low - facts.formality, facts.formality - high, 0)
+        # an unknown formality is not known to be in the goal's band: it counts as one step out
+        distance = 1 if facts.formality is None else max(low - facts.formality, facts.formality - high, 0)
         fit = (1.0, 0.5)[distance] if distance < 2 else 0.15
         if spec.seasons and facts.seasons:
             if not set(spec.seasons) & set(facts.seasons):
@@ -143,7 +146,8 @@ def _votes(events: Sequence[TimedEvent], now: datetime,
         product = facts.get(event.sku) if event.sku else None
         if product is not None:
             shares = product_goal_shares(product)
-            departments[product.department] = departments.get(product.department, 0.0) + weight
+            if product.department is not None:
+                departments[product.department] = departments.get(product.department, 0.0) + weight
         elif event.text:
             cues = read_text(event.text)
             shares = cues.goals

@@ -32,7 +32,8 @@ def availability_truth(ctx: TurnContext) -> Verdict | None:
             problems += _size_problems(ctx, where, item, wanted_sizes)
         else:
             product = ctx.records.product(item.sku)
-            system = product and size_system_for(product.category, product.department)
+            system = (product and product.category and product.department
+                      and size_system_for(product.category, product.department))
             if system and system in wanted_sizes:
                 problems.append(f"{where}: {item.sku} shown without a size although the shopper wears "
                                 f"{system} {wanted_sizes[system]}")

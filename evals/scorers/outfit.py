@@ -70,7 +70,7 @@ def _card_problems(ctx: TurnContext, n: int, card: OutfitCard) -> list[str]:
         facts.append(product)
         if product.department != card.department:
             problems.append(f"{item.sku} is {product.department}, the look is {card.department}")
-        if not lo <= product.formality <= hi:
+        if product.formality is None or not lo <= product.formality <= hi:
             problems.append(f"{item.sku} formality {product.formality} outside {card.goal} range {lo}-{hi}")
         if spec and spec.seasons and not set(product.seasons) & set(spec.seasons):
             problems.append(f"{item.sku} seasons {list(product.seasons)} miss {list(spec.seasons)}")

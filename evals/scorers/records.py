@@ -16,12 +16,12 @@ from tools.db.models import Inventory, Product, Shopper, Store, Variant
 @dataclass(frozen=True)
 class ProductFacts:
     sku: str
-    department: str
-    category: str
+    department: str | None  # None: unknown (an imported product)
+    category: str | None
     title_it: str
     title_en: str
     price: Decimal
-    formality: int
+    formality: int | None
     seasons: tuple[str, ...]
     colours: tuple[str, ...]
     compatible_categories: tuple[str, ...]
@@ -116,7 +116,8 @@ class Records:
                 .join(Variant, Variant.id == Inventory.variant_id)
                 .join(Product, Product.id == Variant.product_id)
                 .where(Product.department == department, Product.category.in_(categories),
-                       Variant.size == size, Inventory.quantity > Inventory.reserved)).scalar_one()
+                       Product.retired.is_(False), Variant.size == size,
+                       Inventory.quantity > Inventory.reserved)).scalar_one()
         return int(units or 0)
 
     def available(self, variant_id: str, location: str) -> int:

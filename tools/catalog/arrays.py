@@ -1,7 +1,9 @@
 """The catalog's filterable attributes and stock as numpy arrays, for exact filtered search.
 
 Rows are ordered by department, category and sku, so a category is a contiguous slice of the
-vector matrix. Multi-valued attributes (occasions, seasons, colours) are bitmasks.
+vector matrix. Multi-valued attributes (occasions, seasons, colours) are bitmasks. An unknown
+attribute (NULL) is code -1 or no bits, which no filter matches. Retired products are not loaded:
+nothing built on these arrays (search, outfits, alternatives) can offer them.
 """
 
 from __future__ import annotations
@@ -82,7 +84,8 @@ class CatalogArrays:
 
 def load_catalog(engine: Engine, space: str) -> CatalogArrays:
     with engine.connect() as conn:
-        rows = [dict(r._mapping) for r in conn.execute(select(*_PRODUCT_COLUMNS))]
+        rows = [dict(r._mapping) for r in conn.execute(
+            select(*_PRODUCT_COLUMNS).where(Product.retired.is_(False)))]
         sold = dict(conn.execute(select(OrderLine.sku, func.sum(OrderLine.quantity))
                                  .group_by(OrderLine.sku)).tuples().all())
     rows.sort(key=lambda r: (DEPT_CODE.get(r["department"], 99), CAT_CODE.get(r["category"], 999),

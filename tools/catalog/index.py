@@ -92,10 +92,13 @@ def _metadata(catalog: CatalogArrays, row: int) -> dict[str, Any]:
     meta: dict[str, Any] = {
         "sku": catalog.skus[row],
         "hash": catalog.hashes[row],
-        "department": DEPT_KEYS[catalog.department[row]],
-        "category": CAT_KEYS[catalog.category[row]],
         "price": float(catalog.price_cents[row]) / 100,
     }
+    department, category = int(catalog.department[row]), int(catalog.category[row])
+    if department >= 0:  # -1: unknown, left out rather than read as the last key
+        meta["department"] = DEPT_KEYS[department]
+    if category >= 0:
+        meta["category"] = CAT_KEYS[category]
     for key, bit in OCC_BIT.items():
         if int(catalog.occasions[row]) & bit:
             meta[f"occ_{key}"] = True

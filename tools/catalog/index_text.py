@@ -33,8 +33,8 @@ def index_text(product: Mapping[str, Any]) -> str:
     titles = f"{title_it} {title_en}".lower()
     category = CATEGORIES.get(product["category"])
     pieces = [title_it, title_en]
-    if category is None:
-        pieces.append(str(product["category"]))
+    if category is None:  # a category the taxonomy does not know says itself; an unknown one nothing
+        pieces.append(str(product["category"] or ""))
     else:  # like colours: only the words the titles do not already say (7% fewer tokens at 100k)
         pieces.append(" / ".join(dict.fromkeys(w for w in (category.it, category.en)
                                                if w.lower() not in titles)))

@@ -45,5 +45,5 @@ def product_facts(shop: Shop, skus: Iterable[str | None]) -> dict[str, ProductFa
         rows = s.execute(select(Product.sku, Product.department, Product.category, Product.occasions,
                                 Product.formality, Product.seasons).where(Product.sku.in_(wanted))).all()
     return {r.sku: ProductFacts(sku=r.sku, department=r.department, category=r.category,
-                                occasions=tuple(r.occasions), formality=r.formality,
-                                seasons=tuple(r.seasons)) for r in rows}
+                                occasions=tuple(r.occasions or ()), formality=r.formality,
+                                seasons=tuple(r.seasons or ())) for r in rows}

@@ -21,7 +21,7 @@ from tools.outfits.slot_search import pim_of
 from tools.shapes import AlternativesCard, OutfitItem, Price, SearchFilters
 from tools.stock.availability import availability_for_variants
 from tools.stock.stores import resolve_origin, store_map, stores_by_distance
-from tools.taxonomy import CATEGORIES, GOALS, LOCATION_ONLINE, size_system_for
+from tools.taxonomy import CATEGORIES, DEPARTMENTS, GOALS, LOCATION_ONLINE, size_system_for
 
 MAX_LIMIT = 10
 _POOL = 40
@@ -46,6 +46,14 @@ def slot_categories(category: str, department: str) -> tuple[str, tuple[str, ...
                 slot = s.key
                 found.update(dict.fromkeys(s.categories))
     return slot, tuple(found)
+
+
+def _near_formality(level: int | None, original: int | None) -> bool:
+    """Within one step of the piece replaced. An unknown level is never near; when the original's
+    is unknown there is no band to keep."""
+    if level is None:
+        return False
+    return original is None or abs(level - original) <= 1
 
 
 def _place(shop: Shop, place: str) -> str | None:
@@ -99,6 +107,10 @@ def find_budget_alternatives(shop: Shop, sku: str, size: str | None, place: str,
         return AlternativesResult(status="not_found", detail=f"unknown place {place!r}: use 'online', a "
                                   "store code or a city with a store", items=[], sku=original["sku"])
     dept = department or original["department"]
+    if original["category"] not in CATEGORIES or dept not in DEPARTMENTS:
+        # what role the piece plays in a look is unknown (a thin feed): nothing can stand in for it
+        return AlternativesResult(status="no_alternatives", items=[], sku=original["sku"], place=at,
+                                  detail="the piece's category or department is not known")
     slot, categories = slot_categories(original["category"], dept)
     label = size.strip().upper() if size else None
     system = size_system_for(original["category"], dept)
@@ -126,7 +138,7 @@ def find_budget_alternatives(shop: Shop, sku: str, size: str | None, place: str,
         return result.model_copy(update={"status": "invalid", "detail": str(exc)})
     others = list(look_colours) or [str(original["colour"])]
     hits = [h for h in found.hits if h.sku != original["sku"]
-            and abs(h.formality - original["formality"]) <= 1
+            and _near_formality(h.formality, original["formality"])
             and all(colour_score(c, h.colours[0] if h.colours else "") > HARD_LIMIT for c in others)]
     picked = sorted(hits[:max(limit * 3, limit)], key=lambda h: (-h.score, h.sku))[:limit]
     picked.sort(key=lambda h: (h.price.amount, h.sku))
@@ -143,9 +155,10 @@ def find_budget_alternatives(shop: Shop, sku: str, size: str | None, place: str,
                else f"Risparmi {saves:.2f} €, {hit.fabric}")
         items.append(OutfitItem(
             sku=hit.sku, variant_id=ids[hit.sku][0] if label else "",
-            title=hit.title_en if language == "en" else hit.title_it, category=hit.category, slot=slot,
+            title=hit.title_en if language == "en" else hit.title_it, category=hit.category or "", slot=slot,
             size=label or "", price=Price(amount=hit.price.amount), image=hit.image, url=hit.url,
             availability=[s for v in ids[hit.sku] for s in stock.get(v, [])], why=why, fabric=hit.fabric,
-            fit=hit.fit, colour=hit.colours[0] if hit.colours else "", sizes_in_stock=hit.sizes_in_stock))
+            fit=hit.fit or "", colour=hit.colours[0] if hit.colours else "",
+            sizes_in_stock=hit.sizes_in_stock))
     return result.model_copy(update={
         "items": items, "saves": original["price"] - min(Decimal(i.price.amount) for i in items)})

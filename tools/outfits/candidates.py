@@ -149,7 +149,7 @@ def _item_price_bounds(ctx: SlotSearch) -> tuple[Decimal | None, Decimal | None]
 
 def _acceptable(hit: ProductHit, ctx: SlotSearch) -> bool:
     lo, hi = ctx.goal.formality
-    if not lo <= hit.formality <= hi or hit.sku in ctx.exclude_skus:
+    if hit.formality is None or not lo <= hit.formality <= hi or hit.sku in ctx.exclude_skus:
         return False
     if ctx.goal.seasons and not set(ctx.goal.seasons) & set(hit.seasons):
         return False
@@ -203,7 +203,8 @@ def gather_hits(shop: Shop, needs: Sequence[SlotNeed], place: str, ctx: SlotSear
 def _unary(hit: ProductHit, ctx: SlotSearch, colour_match: bool) -> tuple[float, tuple[str, ...]]:
     lo, hi = ctx.goal.formality
     mid, span = (lo + hi) / 2, max(1.0, (hi - lo) / 1.0)
-    score = hit.score + W_FORMALITY * (1 - abs(hit.formality - mid) / span)
+    formality = mid if hit.formality is None else hit.formality  # known once _acceptable passed it
+    score = hit.score + W_FORMALITY * (1 - abs(formality - mid) / span)
     reasons = ["formality"]
     if set(hit.occasions) & set(ctx.goal.occasions):
         score += W_OCCASION

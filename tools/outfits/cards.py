@@ -18,12 +18,14 @@ def why(candidate: Candidate, goal: GoalSpec, language: str) -> str:
     """One line a stylist would say about the piece, from its attributes."""
     hit = candidate.hit
     colour = COLOURS.get(candidate.colour, ("", "", ()))
-    if language == "en":
-        text = f"For {goal.en}: {colour[1]}, {hit.fabric}, {hit.fit} fit"
+    if language == "en":  # what the record does not say (a thin feed) is left out, not guessed
+        words = [colour[1], hit.fabric, f"{hit.fit} fit" if hit.fit else ""]
+        text = f"For {goal.en}: {', '.join(w for w in words if w)}"
         if candidate.colour_match:
             text += ", in the colour you asked for"
         return text
-    text = f"Per {goal.it}: {colour[0]}, {hit.fabric}, vestibilità {_FIT_IT.get(hit.fit, hit.fit)}"
+    words = [colour[0], hit.fabric, f"vestibilità {_FIT_IT.get(hit.fit, hit.fit)}" if hit.fit else ""]
+    text = f"Per {goal.it}: {', '.join(w for w in words if w)}"
     if candidate.colour_match:
         text += ", nel colore che cerchi"
     return text
@@ -59,10 +61,10 @@ def item(candidate: Candidate, goal: GoalSpec, language: str,
     hit = candidate.hit
     return OutfitItem(
         sku=hit.sku, variant_id=candidate.variant_id,
-        title=hit.title_en if language == "en" else hit.title_it, category=hit.category,
+        title=hit.title_en if language == "en" else hit.title_it, category=candidate.category,
         slot=candidate.slot, size=candidate.size, price=Price(amount=hit.price.amount),
         image=hit.image, url=hit.url, availability=stock_for(candidate, stock),
-        why=why(candidate, goal, language), fabric=hit.fabric, fit=hit.fit, colour=candidate.colour,
+        why=why(candidate, goal, language), fabric=hit.fabric, fit=hit.fit or "", colour=candidate.colour,
         sizes_in_stock=list(hit.sizes_in_stock), optional=candidate.optional)
 
 

@@ -57,7 +57,7 @@ class Candidate:
 
     @property
     def category(self) -> str:
-        return self.hit.category
+        return self.hit.category or ""  # "" unknown: paired without the PIM's opinion
 
 
 def colour_score(a: str, b: str) -> float:

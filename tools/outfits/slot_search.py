@@ -30,7 +30,7 @@ from tools.shapes import Price, ProductHit, SearchFilters
 class CatalogPim:
     """PIM attributes the stylist needs that the search arrays do not carry, by catalog row."""
 
-    formality: np.ndarray  # int8
+    formality: np.ndarray  # int8; 0 where unknown, below every goal's band
     compatible: list[frozenset[str]]
     row_of_sku: dict[str, int]
 
@@ -51,7 +51,7 @@ def pim_of(shop: Shop, catalog: CatalogArrays) -> CatalogPim:
     for product_id, level, pairs in rows:
         row = int(catalog.row_of_id[product_id]) if product_id < len(catalog.row_of_id) else -1
         if row >= 0:
-            formality[row] = level
+            formality[row] = level or 0
             compatible[row] = frozenset(pairs or ())
     pim = CatalogPim(formality=formality, compatible=compatible,
                      row_of_sku={sku: i for i, sku in enumerate(catalog.skus)})
@@ -170,7 +170,7 @@ def fetch_candidates(shop: Shop, snap: Snapshot, place: str, queries: Sequence[R
 
 # Built once with expanding parameters: building `.in_(list)` per call coerced every id (~1 ms a look).
 _PRICES = select(Product.id, Product.price, Product.currency, Product.content_hash).where(
-    Product.id.in_(bindparam("ids", expanding=True)))
+    Product.id.in_(bindparam("ids", expanding=True)), Product.retired.is_(False))
 _DESCRIPTIONS = select(Product.id, Product.sku, Product.title_it, Product.title_en, Product.department,
                        Product.category, Product.subcategory, Product.brand, Product.price,
                        Product.currency, Product.colours, Product.pattern, Product.fabric, Product.fit,

@@ -100,6 +100,9 @@ def check_availability(shop: Shop, sku: str, size: str | None = None, city: str 
             return AvailabilityResult(status="not_found", detail=f"no product with sku {sku!r}", sku=sku,
                                       title="", size=size, locations=[], origin=origin)
         title = product.title_en if language == "en" else product.title_it
+        if product.retired:  # readable for past orders, but nothing to buy or reserve any more
+            return AvailabilityResult(status="out_of_stock", detail=f"{sku} is no longer sold", sku=sku,
+                                      title=title, size=size, locations=[], origin=origin)
         run = [(v.id, v.size) for v in session.scalars(
             select(Variant).where(Variant.product_id == product.id).order_by(Variant.id))]
     size_of = {vid: s for vid, s in run}

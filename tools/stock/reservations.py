@@ -104,6 +104,7 @@ class _Line:
     title_en: str
     size: str
     price: Decimal
+    retired: bool  # no longer sold: kept readable in past reservations, never held anew
 
 
 def new_pickup_code() -> str:
@@ -146,10 +147,11 @@ def _merge_items(items: Sequence[tuple[str, int]]) -> dict[str, int] | str:
 
 def _lines(session: Session, variant_ids: Sequence[str]) -> dict[str, _Line]:
     rows = session.execute(
-        select(Variant.id, Variant.size, Product.sku, Product.title_it, Product.title_en, Product.price)
+        select(Variant.id, Variant.size, Product.sku, Product.title_it, Product.title_en, Product.price,
+               Product.retired)
         .join(Product, Product.id == Variant.product_id).where(Variant.id.in_(list(variant_ids))))
-    return {vid: _Line(vid, sku, t_it, t_en, size, Decimal(price))
-            for vid, size, sku, t_it, t_en, price in rows}
+    return {vid: _Line(vid, sku, t_it, t_en, size, Decimal(price), bool(retired))
+            for vid, size, sku, t_it, t_en, price, retired in rows}
 
 
 def _store_fields(store: StoreInfo | None) -> dict[str, Any]:
@@ -286,6 +288,12 @@ def reserve_in_store(shop: Shop, shopper_id: str, store_code: str, items: Sequen
     if unknown:
         return ReservationResult(status="not_found", detail=f"unknown variant(s): {', '.join(unknown)}",
                                  shopper_id=shopper_id, **_store_fields(store))
+    gone = sorted(v for v, line in lines.items() if line.retired)
+    if gone:
+        return ReservationResult(status="out_of_stock", shopper_id=shopper_id,
+                                 out_of_stock=[Shortage(variant_id=v, wanted=merged[v], available=0)
+                                               for v in gone],
+                                 detail=f"no longer sold: {', '.join(gone)}", **_store_fields(store))
     changes = []
     for variant_id, line in sorted(lines.items()):
         expected = None if expected_prices is None else (

@@ -30,7 +30,7 @@ class StoreInfo(Record):
     lon: float
     hours: dict[str, Any]
     services: list[str]
-    phone: str
+    phone: str | None  # None: the directory does not say
 
 
 class NearbyStore(Record):
@@ -41,7 +41,7 @@ class NearbyStore(Record):
     distance_km: float | None
     hours: dict[str, Any]
     services: list[str]
-    phone: str
+    phone: str | None  # None: the directory does not say
     available: int | None = None  # units of the asked variant free to reserve there
 
 
