@@ -36,6 +36,7 @@ NOW = datetime(2026, 11, 1, 12, tzinfo=UTC)
 MESSAGE = "Ho un colloquio di lavoro, uomo: porto la 50, camicia L, scarpe 43"
 UNKNOWN_ROLE = "FEED-ROLE-0001"  # department and category unknown
 UNKNOWN_FORMALITY = "FEED-FORM-0002"  # formality, occasions, fit, fabric ... unknown
+KNOWN = "FEED-GOOD-0003"  # every attribute known, variants named the feed's way ("G0003-2")
 NULLABLE = ("subcategory", "brand", "description_it", "description_en", "occasions", "seasons", "pattern",
             "fit", "style", "formality", "fabric", "compatible_categories", "target_age", "emotional",
             "sustainability")
@@ -62,8 +63,13 @@ def _outfit_items(result: TurnResult) -> list[Any]:
     return list(cards[0].items)  # type: ignore[union-attr]
 
 
+def _feed_variant(sku: str, n: int) -> str:
+    return f"G{sku[-4:]}-{n}"
+
+
 def _clone(shop: Shop, sku: str, new_sku: str, **unknown: Any) -> None:
-    """A copy of a product (same title, price, sizes and stock) with some attributes unknown."""
+    """A copy of a product (same title, price, sizes and stock) as a feed brings it: its own variant
+    ids, and some attributes unknown."""
     with session_scope(shop.engine) as session:
         original = session.scalars(select(Product).where(Product.sku == sku)).one()
         columns = {c.key: getattr(original, c.key) for c in Product.__table__.columns if c.key != "id"}
@@ -71,13 +77,13 @@ def _clone(shop: Shop, sku: str, new_sku: str, **unknown: Any) -> None:
                           "attribute_sources": {"title_it": "feed"}, **unknown})
         session.add(copy)
         session.flush()
-        for variant in original.variants:
-            session.add(Variant(id=f"{new_sku}-{variant.size}", product_id=copy.id, size=variant.size,
+        for n, variant in enumerate(original.variants):
+            session.add(Variant(id=_feed_variant(new_sku, n), product_id=copy.id, size=variant.size,
                                 size_system=variant.size_system))
         session.flush()
-        for variant in original.variants:
+        for n, variant in enumerate(original.variants):
             for row in session.scalars(select(Inventory).where(Inventory.variant_id == variant.id)):
-                session.add(Inventory(variant_id=f"{new_sku}-{variant.size}", location=row.location,
+                session.add(Inventory(variant_id=_feed_variant(new_sku, n), location=row.location,
                                       quantity=9, reserved=0, updated_at=NOW))
 
 
@@ -97,8 +103,10 @@ def holed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HoledShop]:
                   if i.category in ("blazer", "suit", "coat", "outdoor_jacket"))
     _clone(shop, jacket.sku, UNKNOWN_ROLE, department=None, category=None)
     _clone(shop, jacket.sku, UNKNOWN_FORMALITY, **dict.fromkeys(NULLABLE))
+    _clone(shop, jacket.sku, KNOWN)
     with session_scope(shop.engine) as session:
-        session.add(Shopper(id="holes-buyer", created_at=NOW, known_sizes={}))
+        session.add_all([Shopper(id=who, created_at=NOW, known_sizes={})
+                         for who in ("holes-buyer", "feed-buyer")])
         store = session.scalars(select(Inventory.location).where(
             Inventory.variant_id == jacket.variant_id, Inventory.location != "online",
             Inventory.quantity > 0)).first()
@@ -150,6 +158,19 @@ def test_an_outfit_turn_dresses_the_look_without_the_retired_or_unknown_pieces(h
     assert holed.jacket_slot in {i.slot for i in items}, "another piece fills the retired one's slot"
 
 
+def test_a_piece_with_the_feeds_own_variant_ids_is_dressed_shown_in_stock_and_reservable(
+        holed: HoledShop) -> None:
+    """The known copy of the retired jacket takes its place in the look, with its own variant."""
+    items = _outfit_items(_turn(holed.assistant, "feed-ids"))
+    jacket = next(i for i in items if i.slot == holed.jacket_slot)
+    assert jacket.sku == KNOWN
+    assert jacket.variant_id.startswith(_feed_variant(KNOWN, 0)[:-1]) and jacket.availability
+    store = next(s.location for s in jacket.availability if s.location != "online")
+    held = reserve_in_store(holed.shop, "feed-buyer", store, [(jacket.variant_id, 1)], "feed-ids-01",
+                            None, NOW, 60)
+    assert held.status == "held" and held.items[0].sku == KNOWN
+
+
 def test_alternatives_need_a_known_role_and_never_offer_retired_or_unknown(holed: HoledShop) -> None:
     unknown = find_budget_alternatives(holed.shop, UNKNOWN_ROLE, "50", "online")
     assert unknown.status == "no_alternatives" and "not known" in (unknown.detail or "")
@@ -195,3 +216,22 @@ def test_the_storefront_shows_unknown_and_retired_products_without_failing(holed
         search = client.get("/v1/catalog/search", params={"q": _title(holed.shop, holed.retired)})
         assert search.status_code == 200
         assert holed.retired not in {h["sku"] for h in search.json()["hits"]}
+
+
+def test_a_store_receipt_finds_an_imported_variant_by_sku_and_size(holed: HoledShop) -> None:
+    from decimal import Decimal
+
+    from tools.db.models import OrderLine
+    from tools.shoppers.receipts import add_receipt
+
+    with session_scope(holed.shop.engine) as session:
+        variant = session.scalars(select(Variant).join(Product).where(Product.sku == KNOWN)
+                                  .order_by(Variant.id)).first()
+        assert variant is not None
+        size, variant_id = variant.size, variant.id
+    stored = add_receipt(holed.shop, "feed-0001", "MI01", NOW,
+                         [{"sku": KNOWN, "size": size, "quantity": 1, "unit_price": Decimal("99.00")}],
+                         None, None)
+    with session_scope(holed.shop.engine) as session:
+        lines = session.scalars(select(OrderLine.variant_id).where(OrderLine.order_id == stored["order_id"]))
+        assert list(lines) == [variant_id]

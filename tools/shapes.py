@@ -120,6 +120,8 @@ class ProductHit(Record):
     sizes_in_stock: list[str]  # at the filtered location, else anywhere
     score: float
     matched: list[str] = []  # attributes of the query this product matched exactly
+    # size -> the variant to stock-check and reserve: an imported feed names variants its own way
+    variant_ids: dict[str, str] = {}
 
 
 class SearchResult(Record):

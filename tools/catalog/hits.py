@@ -27,11 +27,11 @@ _AVAILABLE = Inventory.quantity - Inventory.reserved
 _PRODUCTS = select(*_PRODUCT_COLUMNS).where(Product.id.in_(bindparam("ids", expanding=True)),
                                              Product.retired.is_(False))
 _VARIANTS_ANYWHERE = (
-    select(Variant.product_id, Variant.size, Inventory.location)
+    select(Variant.product_id, Variant.size, Inventory.location, Variant.id)
     .outerjoin(Inventory, and_(Inventory.variant_id == Variant.id, _AVAILABLE > 0))
     .where(Variant.product_id.in_(bindparam("ids", expanding=True))))
 _VARIANTS_AT = (
-    select(Variant.product_id, Variant.size, Inventory.location)
+    select(Variant.product_id, Variant.size, Inventory.location, Variant.id)
     .outerjoin(Inventory, and_(Inventory.variant_id == Variant.id, _AVAILABLE > 0,
                                Inventory.location == bindparam("location")))
     .where(Variant.product_id.in_(bindparam("ids", expanding=True))))
@@ -78,10 +78,14 @@ def fetch_hits(engine: Engine, product_ids: list[int], scores: list[float],
             variant_rows = conn.execute(_VARIANTS_ANYWHERE, {"ids": product_ids}).tuples().all()
     sizes: dict[int, set[str]] = defaultdict(set)
     in_stock: dict[int, set[str]] = defaultdict(set)
-    for product_id, size, location in variant_rows:
+    variants: dict[int, dict[str, str]] = defaultdict(dict)
+    for product_id, size, location, variant_id in variant_rows:
         sizes[product_id].add(size)
-        if location is not None:
+        if location is not None:  # of two variants in one size (two colours), the one in stock
             in_stock[product_id].add(size)
+            variants[product_id][size] = variant_id
+        else:
+            variants[product_id].setdefault(size, variant_id)
     out: list[ProductHit | None] = []
     built = 0
     for pid, score, matches in zip(product_ids, scores, matched, strict=True):
@@ -93,7 +97,7 @@ def fetch_hits(engine: Engine, product_ids: list[int], scores: list[float],
         if needs_stock(filters) and (not stocked or (filters.size and filters.size not in stocked)):
             out.append(None)
             continue
-        out.append(product_hit(row, sizes.get(pid, set()), stocked, score, matches))
+        out.append(product_hit(row, sizes.get(pid, set()), stocked, score, matches, variants.get(pid)))
         built += 1
     return out
 
@@ -111,8 +115,15 @@ def ordered_sizes(sizes: set[str]) -> list[str]:
     return sorted(sizes, key=_size_key)
 
 
-def product_hit(row: Any, sizes: set[str], stocked: set[str], score: float, matched: list[str]) -> ProductHit:
-    """A hit from a products row (a mapping of its columns) and its sizes."""
+def variant_id_of(hit: ProductHit, size: str) -> str:
+    """The variant of a hit in a size: the one the database named, else the seed's "<sku>-<size>"
+    (a hit built without its variants)."""
+    return hit.variant_ids.get(size) or f"{hit.sku}-{size}"
+
+
+def product_hit(row: Any, sizes: set[str], stocked: set[str], score: float, matched: list[str],
+                variant_ids: dict[str, str] | None = None) -> ProductHit:
+    """A hit from a products row (a mapping of its columns), its sizes and their variants."""
     return ProductHit(
         sku=row["sku"], title_it=row["title_it"], title_en=row["title_en"],
         department=row["department"], category=row["category"], subcategory=row["subcategory"],
@@ -122,4 +133,4 @@ def product_hit(row: Any, sizes: set[str], stocked: set[str], score: float, matc
         formality=row["formality"], occasions=list(row["occasions"] or []),
         seasons=list(row["seasons"] or []), image=row["image"], url=f"/products/{row['sku']}",
         sizes=ordered_sizes(sizes), sizes_in_stock=ordered_sizes(stocked), score=round(float(score), 6),
-        matched=matched)
+        matched=matched, variant_ids=variant_ids or {})

@@ -10,6 +10,7 @@ from typing import Literal
 import numpy as np
 from sqlalchemy import select
 
+from tools.catalog.hits import variant_id_of
 from tools.catalog.index import catalog_index
 from tools.catalog.search import SearchError, search_products
 from tools.db.engine import session_scope
@@ -145,7 +146,7 @@ def find_budget_alternatives(shop: Shop, sku: str, size: str | None, place: str,
     if not picked:
         return result.model_copy(update={"status": "no_alternatives",
                                          "detail": "nothing cheaper in that size and place"})
-    ids = {h.sku: [f"{h.sku}-{label}"] if label else [f"{h.sku}-{s}" for s in h.sizes_in_stock]
+    ids = {h.sku: [variant_id_of(h, label)] if label else [variant_id_of(h, s) for s in h.sizes_in_stock]
            for h in picked}
     stock = availability_for_variants(shop, [v for vs in ids.values() for v in vs], None)
     items = []

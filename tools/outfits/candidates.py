@@ -13,6 +13,7 @@ from decimal import Decimal
 
 import numpy as np
 
+from tools.catalog.hits import variant_id_of
 from tools.catalog.index import catalog_index
 from tools.db.shop import Shop
 from tools.lexicon import FIBRE_WORDS, match_terms, normalise
@@ -233,7 +234,7 @@ def build_candidates(shop: Shop, needs: Sequence[SlotNeed],
             seen.add(hit.sku)
             unary, reasons = _unary(hit, ctx, matched)
             candidates.append(Candidate(
-                slot=need.key, hit=hit, size=size, variant_id=f"{hit.sku}-{size}" if size else "",
+                slot=need.key, hit=hit, size=size, variant_id=variant_id_of(hit, size) if size else "",
                 compatible=frozenset() if snap is None else compatible_of(shop, snap, hit.sku),
                 unary=unary, optional=need.optional,
                 colour_match=matched, reasons=reasons))

@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
 from tools.budget import fits_budget, outfit_total, over_budget_by
+from tools.catalog.hits import variant_id_of
 from tools.outfits.harmony import Candidate
 from tools.shapes import Budget, Layout, OutfitCard, OutfitItem, Price, StockAt
 from tools.taxonomy import COLOURS, GoalSpec
@@ -35,7 +36,7 @@ def stock_ids(candidate: Candidate) -> list[str]:
     """The variants whose stock the card shows: the chosen size, or every size in stock."""
     if candidate.variant_id:
         return [candidate.variant_id]
-    return [f"{candidate.sku}-{s}" for s in candidate.hit.sizes_in_stock]
+    return [variant_id_of(candidate.hit, s) for s in candidate.hit.sizes_in_stock]
 
 
 def stock_for(candidate: Candidate, stock: Mapping[str, list[StockAt]]) -> list[StockAt]:

@@ -211,7 +211,10 @@ def _describe(conn: Connection, ids: list[int]) -> dict[int, _Described]:
     found = {}
     for r in conn.execute(_DESCRIPTIONS, {"ids": ids}):
         variants = by_product[r.id]
-        hit = product_hit(r._mapping, {size for _, size in variants}, set(), 0.0, [])
+        by_size: dict[str, str] = {}
+        for variant_id, size in sorted(variants):
+            by_size.setdefault(size, variant_id)
+        hit = product_hit(r._mapping, set(by_size), set(), 0.0, [], by_size)
         found[r.id] = _Described(digest=r.content_hash, hit=hit, variants=tuple(variants))
     return found
 

@@ -12,7 +12,7 @@ from sqlalchemy import func, or_, select
 
 from tools.clock import as_utc
 from tools.db.engine import session_scope
-from tools.db.models import Order, OrderLine, Shopper, Store, Variant
+from tools.db.models import Order, OrderLine, Product, Shopper, Store, Variant
 from tools.db.shop import Shop
 from tools.errors import Invalid
 
@@ -43,9 +43,12 @@ def add_receipt(shop: Shop, receipt_id: str, store_code: str, placed_at: datetim
                       placed_at=as_utc(placed_at), total=Decimal("0"))
         total = Decimal("0")
         for line in lines:
-            variant_id = f"{line['sku']}-{line['size']}"
-            if session.get(Variant, variant_id) is None:
-                sku, size = line["sku"], line["size"]
+            sku, size = line["sku"], line["size"]
+            # by sku and size: an imported feed names its variants its own way
+            variant_id = session.scalar(select(Variant.id).join(Product, Product.id == Variant.product_id)
+                                        .where(Product.sku == sku, Variant.size == size)
+                                        .order_by(Variant.id).limit(1))
+            if variant_id is None:
                 raise Invalid("unknown_variant", (f"Articolo sconosciuto: {sku} taglia {size}.",
                                                   f"Unknown item: {sku} size {size}."))
             total += line["unit_price"] * line["quantity"]
