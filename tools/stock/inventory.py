@@ -1,5 +1,5 @@
 """Stock levels from the retailer: absolute quantities on hand per variant and location.
-(The local inventory feed export for search engines will live beside this.)"""
+(The local inventory feed for search engines is written by tools/catalog/exports.)"""
 
 from __future__ import annotations
 

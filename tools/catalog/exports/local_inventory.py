@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from sqlalchemy import Row, Select, func, select, tuple_
-from sqlalchemy.orm import Session, noload
+from sqlalchemy.orm import Session
 
 from tools.catalog.exports.products_feed import DEFAULT_BASE_URL
 from tools.catalog.exports.selection import (
@@ -21,6 +21,7 @@ from tools.catalog.exports.selection import (
     money,
     net_units,
     only_listed,
+    own_column,
 )
 from tools.catalog.exports.writers import (
     ExportError,
@@ -48,24 +49,30 @@ def _stock_statement(*columns: Any) -> Select[Any]:
 
 
 def _stock_page(after: tuple[Any, ...] | None, size: int) -> Select[Any]:
+    # Columns, not the Product: loading it would decode its JSON attributes on every stock row.
     statement = _stock_statement(Inventory.variant_id, Inventory.location, Inventory.quantity,
-                                 Inventory.reserved, Product, Store.services
-                                 ).options(noload(Product.variants))
+                                 Inventory.reserved, Product.price, Product.currency,
+                                 own_column("list_price"))
     if after is not None:
         statement = statement.where(tuple_(Inventory.variant_id, Inventory.location) > tuple_(*after))
     return statement.order_by(Inventory.variant_id, Inventory.location).limit(size)
 
 
-def local_row(row: Row[Any]) -> dict[str, str | None]:
+def pickup_stores(shop: Shop) -> frozenset[str]:
+    with session_scope(shop.engine) as session:
+        stores = session.scalars(select(Store))
+        return frozenset(s.code for s in stores if PICKUP_SERVICE in (s.services or []))
+
+
+def local_row(row: Row[Any], pickup: bool) -> dict[str, str | None]:
     units = net_units(row.quantity, row.reserved)
-    price, sale_price = feed_prices(row.Product)
-    pickup = PICKUP_SERVICE in (row.services or [])
+    price, sale_price = feed_prices(row.price, row.list_price)
     return {
         "store_code": row.location,
         "id": row.variant_id,
         "quantity": str(units),
-        "price": money(price, row.Product.currency),
-        "sale_price": money(sale_price, row.Product.currency),
+        "price": money(price, row.currency),
+        "sale_price": money(sale_price, row.currency),
         "availability": local_availability(units),
         "pickup_method": "reserve" if pickup else "not supported",
         "pickup_sla": "same_day" if pickup and units > 0 else None,
@@ -88,8 +95,10 @@ def export_local_inventory(shop: Shop, out: Path | TextIO, format: Format = "tsv
         raise ExportError("no store stocks anything: nothing to export (import stores and "
                           "`sarto import inventory` first)")
 
+    pickup = pickup_stores(shop)
+
     def convert(_: Session, rows: Sequence[Row[Any]]) -> list[dict[str, str | None]]:
-        return [local_row(row) for row in rows]
+        return [local_row(row, row.location in pickup) for row in rows]
 
     written = 0
     with open_feed(out, format, LOCAL_COLUMNS, "Sarto — inventario locale", base_url) as feed:

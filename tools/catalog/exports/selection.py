@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from sqlalchemy import Row, Select
+from sqlalchemy import Row, Select, null
 from sqlalchemy.orm import Session
 
 from tools.db.engine import session_scope
@@ -44,13 +44,18 @@ def money(value: Decimal | None, currency: str) -> str | None:
     return None if value is None else f"{amount(value)} {currency or 'EUR'}"
 
 
-def feed_prices(product: Product) -> tuple[Decimal, Decimal | None]:
+def own_column(name: str) -> Any:
+    """A product column migration 0002 adds, or NULL before it, so a select can name it either way."""
+    column = getattr(Product, name, None)
+    return (null() if column is None else column).label(name)
+
+
+def feed_prices(price: Decimal, list_price: Decimal | None) -> tuple[Decimal, Decimal | None]:
     """(price, sale_price) as Google reads them: `price` is the regular price; when the product is
-    on sale (a list price above what the shopper pays), `sale_price` is what the shopper pays."""
-    paid = amount(product.price)
-    before = own(product, "list_price")
-    if before is not None and amount(before) > paid:
-        return amount(before), paid
+    on sale (a list price above `price`, what the shopper pays), `sale_price` is what they pay."""
+    paid = amount(price)
+    if list_price is not None and amount(list_price) > paid:
+        return amount(list_price), paid
     return paid, None
 
 
@@ -70,7 +75,8 @@ def keyset_pages(shop: Shop, page: Callable[[tuple[Any, ...] | None, int], Selec
                  key: Callable[[Row[Any]], tuple[Any, ...]],
                  convert: Callable[[Session, Sequence[Row[Any]]], list[T]],
                  page_size: int | None = None) -> Iterator[list[T]]:
-    """Pages of converted rows: `page(after, size)` selects the next rows ordered by `key`."""
+    """Pages of converted rows: `page(after, size)` selects the next rows ordered by `key`, until
+    one comes back empty."""
     page_size = page_size or PAGE_SIZE
     after: tuple[Any, ...] | None = None
     while True:
@@ -81,5 +87,3 @@ def keyset_pages(shop: Shop, page: Callable[[tuple[Any, ...] | None, int], Selec
             after = key(rows[-1])
             converted = convert(session, rows)
         yield converted
-        if len(rows) < page_size:
-            return

@@ -147,7 +147,7 @@ def store_shelf(shop: Shop, code: str, per_section: int = PER_SECTION) -> StoreS
 
         def item(row: Any) -> ShelfItem:
             product = products[row.id]
-            regular, sale = feed_prices(product)
+            regular, sale = feed_prices(product.price, own(product, "list_price"))
             return ShelfItem(
                 sku=product.sku, title=product.title_it or product.title_en or product.sku,
                 brand=product.brand or None, price=sale if sale is not None else regular,

@@ -20,6 +20,7 @@ from xml.sax.xmlreader import AttributesImpl
 Format = Literal["tsv", "xml"]
 FORMATS: tuple[Format, ...] = ("tsv", "xml")
 GOOGLE_NS = "http://base.google.com/ns/1.0"
+FEED_MODE = 0o644
 
 # XML 1.0 cannot carry most control characters; feeds from retailers sometimes do.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -104,6 +105,8 @@ def _target(out: Path | TextIO) -> Iterator[TextIO]:
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as stream:
             yield stream
+        # mkstemp makes the file private; a feed is for others to fetch: keep the old file's mode.
+        os.chmod(temp, out.stat().st_mode & 0o777 if out.exists() else FEED_MODE)
         os.replace(temp, out)
     except OSError as exc:
         Path(temp).unlink(missing_ok=True)
