@@ -32,7 +32,8 @@ def index_text(product: Mapping[str, Any]) -> str:
     title_it, title_en = str(product["title_it"]), str(product["title_en"])
     titles = f"{title_it} {title_en}".lower()
     category = CATEGORIES.get(product["category"])
-    pieces = [title_it, title_en]
+    # a feed has one title for both languages: encoding it twice would double the cost
+    pieces = [title_it, title_en] if title_en != title_it else [title_it]
     if category is None:  # a category the taxonomy does not know says itself; an unknown one nothing
         pieces.append(str(product["category"] or ""))
     else:  # like colours: only the words the titles do not already say (7% fewer tokens at 100k)

@@ -51,16 +51,28 @@ class Applied:
     changed_skus: list[str] = field(default_factory=list)
 
 
+def _fits(value: str | None, limit: int) -> str | None:
+    """A value the column can hold whole, or None: a cut title or link would be a wrong one."""
+    return value if value is None or len(value) <= limit else None
+
+
+def _cut(value: str | None, limit: int) -> str | None:
+    """Free text may be shortened (a path, a material list), ending in an ellipsis."""
+    return value if value is None or len(value) <= limit else value[:limit - 1] + "…"
+
+
 def _product_values(draft: ProductDraft, now: datetime) -> dict[str, Any]:
     return {
         "sku": draft.sku, "department": draft.department, "category": draft.category,
-        "title_it": draft.title, "title_en": draft.title, "description_it": draft.description,
-        "description_en": draft.description, "brand": draft.brand, "price": draft.price,
-        "list_price": draft.list_price, "currency": draft.currency, "colours": draft.colours,
-        "pattern": draft.pattern, "fabric": draft.fabric, "image": draft.image or "",
-        "link": draft.link, "product_type": draft.product_type,
-        "google_product_category": draft.google_product_category, "gender": draft.gender,
-        "age_group": draft.age_group, "material": draft.material,
+        "title_it": _cut(draft.title, 200), "title_en": _cut(draft.title, 200),
+        "description_it": draft.description, "description_en": draft.description,
+        "brand": _cut(draft.brand, 48), "price": draft.price, "list_price": draft.list_price,
+        "currency": draft.currency, "colours": draft.colours, "pattern": draft.pattern,
+        "fabric": draft.fabric, "image": _fits(draft.image, 1000) or "", "link": _fits(draft.link, 1000),
+        "product_type": _cut(draft.product_type, 500),
+        "google_product_category": _cut(draft.google_product_category, 500),
+        "gender": _fits(draft.gender, 16), "age_group": _fits(draft.age_group, 16),
+        "material": _cut(draft.material, 200),
         "raw_attributes": draft.raw_attributes or None, "attribute_sources": draft.sources,
         "origin": "feed", "retired": False, "content_hash": draft.fingerprint(), "updated_at": now,
         # the attributes the stylist reasons with are unknown until enrichment derives them

@@ -18,7 +18,7 @@ from typing import Any
 
 from tools.catalog.feeds.rows import FeedProblem, FeedVariant
 from tools.lexicon import match_terms, normalise
-from tools.taxonomy import CATEGORIES, SIZE_RUNS, size_system_for
+from tools.taxonomy import CATEGORIES, PATTERNS, SIZE_RUNS, size_system_for
 
 SKU_MAX = 64
 _KIDS_AGE_GROUPS = {"kids", "toddler", "infant", "newborn"}
@@ -155,6 +155,25 @@ def size_system_of(size: str, declared: str | None, category: str | None,
     return None
 
 
+_PATTERN_WORDS = {"tinta unita": "solid", "unito": "solid", "plain": "solid", "gessato": "pinstripe",
+                  "quadri": "check", "a quadri": "check", "checked": "check", "plaid": "check",
+                  "tartan": "check", "righe": "stripes", "a righe": "stripes", "striped": "stripes",
+                  "spigato": "herringbone", "floreale": "floral", "fiori": "floral", "a fiori": "floral",
+                  "pois": "polka_dots", "a pois": "polka_dots", "polka dot": "polka_dots",
+                  "polka dots": "polka_dots"}
+
+
+def pattern_of(pattern: str | None) -> str | None:
+    """The taxonomy's pattern key the feed's pattern names; unknown (None) when it names none."""
+    if not pattern:
+        return None
+    word = normalise(pattern)
+    key = word.replace(" ", "_")
+    if key in PATTERNS:
+        return key
+    return _PATTERN_WORDS.get(word)
+
+
 def _units(row: FeedVariant) -> int:
     if row.quantity is not None:
         return max(0, row.quantity) if row.availability != "out_of_stock" else 0
@@ -191,8 +210,10 @@ def build_drafts(rows: Iterable[FeedVariant]) -> tuple[list[ProductDraft], list[
             list_price=first.price if price < first.price else None, currency=first.currency,
             brand=first.brand, link=first.link, image=first.image_link, product_type=first.product_type,
             google_product_category=first.google_product_category, gender=first.gender,
-            age_group=first.age_group, material=first.material, pattern=first.pattern,
-            fabric=fabric_of(first.material), raw_attributes=dict(first.extra),
+            age_group=first.age_group, material=first.material, pattern=pattern_of(first.pattern),
+            fabric=fabric_of(first.material),
+            raw_attributes=dict(first.extra) | ({"pattern": first.pattern}
+                                                if first.pattern and not pattern_of(first.pattern) else {}),
             variants=[DraftVariant(id=m.id, size=(m.size or "TU").strip(), gtin=m.gtin, colour=m.color,
                                    size_system=size_system_of(m.size or "TU", m.size_system, category,
                                                               department),
