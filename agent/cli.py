@@ -442,13 +442,14 @@ app.add_typer(import_app, name="import")
 ImportMode = Annotated[str, typer.Option("--mode", help="incremental (only the rows present) | full "
                                                          "(also retire what the feed no longer lists)")]
 DryRun = Annotated[bool, typer.Option("--dry-run", help="validate and report, write nothing")]
-MaxMb = Annotated[float, typer.Option("--max-mb", help="refuse files larger than this (MB)")]
+MaxMb = Annotated[float | None, typer.Option("--max-mb", help="refuse files larger than this "
+                                                              "(MB; default SARTO_IMPORT_MAX_MB)")]
 MaxRejected = Annotated[float, typer.Option("--max-rejected", help="refuse the whole file when more than "
                                                                    "this share of rows is unusable")]
 DataDir = Annotated[Path | None, typer.Option(help="data folder (default SARTO_DATA_DIR)")]
 
 
-def _import(kind: str, path: Path, mode: str, dry_run: bool, max_mb: float, max_rejected: float,
+def _import(kind: str, path: Path, mode: str, dry_run: bool, max_mb: float | None, max_rejected: float,
             data_dir: Path | None, fmt: str | None = None, mapping: Path | None = None) -> None:
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -460,6 +461,9 @@ def _import(kind: str, path: Path, mode: str, dry_run: bool, max_mb: float, max_
         fail(f"{path}: no such file")
     if mapping is not None and not mapping.is_file():
         fail(f"{mapping}: no such mapping file")
+    from agent.settings import get_settings
+
+    max_mb = get_settings().import_max_mb if max_mb is None else max_mb
     if not 0 < max_mb <= 100_000 or not 0 <= max_rejected <= 1:
         fail("--max-mb must be above 0 and --max-rejected between 0 and 1")
     shop = _shop(data_dir)
@@ -491,7 +495,7 @@ def _import(kind: str, path: Path, mode: str, dry_run: bool, max_mb: float, max_
 @import_app.command("products")
 def import_products(
     path: Annotated[Path, typer.Argument(help="Merchant XML/TSV, Shopify CSV, or CSV/JSONL with --mapping")],
-    mode: ImportMode = "incremental", dry_run: DryRun = False, max_mb: MaxMb = 512.0,
+    mode: ImportMode = "incremental", dry_run: DryRun = False, max_mb: MaxMb = None,
     max_rejected: MaxRejected = 0.02, data_dir: DataDir = None,
     fmt: Annotated[str | None, typer.Option("--format", help="merchant-xml | merchant-tsv | shopify | "
                                                              "csv | jsonl (default: sniffed)")] = None,
@@ -504,7 +508,7 @@ def import_products(
 
 @import_app.command("stores")
 def import_stores(path: Annotated[Path, typer.Argument(help="store directory CSV")],
-                  dry_run: DryRun = False, max_mb: MaxMb = 64.0, max_rejected: MaxRejected = 0.02,
+                  dry_run: DryRun = False, max_mb: MaxMb = None, max_rejected: MaxRejected = 0.02,
                   data_dir: DataDir = None) -> None:
     """Import the store directory (Sarto's header or Google Business Profile's)."""
     _import("stores", path, "incremental", dry_run, max_mb, max_rejected, data_dir)
@@ -512,7 +516,7 @@ def import_stores(path: Annotated[Path, typer.Argument(help="store directory CSV
 
 @import_app.command("inventory")
 def import_inventory(path: Annotated[Path, typer.Argument(help="Google local inventory TSV")],
-                     mode: ImportMode = "incremental", dry_run: DryRun = False, max_mb: MaxMb = 512.0,
+                     mode: ImportMode = "incremental", dry_run: DryRun = False, max_mb: MaxMb = None,
                      max_rejected: MaxRejected = 0.02, data_dir: DataDir = None) -> None:
     """Import stock per store (the local inventory feed); held reservations are never touched."""
     _import("inventory", path, mode, dry_run, max_mb, max_rejected, data_dir)
