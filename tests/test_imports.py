@@ -140,6 +140,12 @@ def test_incremental_keeps_what_the_feed_omits_and_full_retires_it(imported_shop
         title = retired.title_it
     hits = search_products(shop, title, SearchFilters()).hits
     assert gone not in {h.sku for h in hits}  # hidden from search at once, no restart
+    from tools.catalog.exports.products_feed import export_products
+
+    export_products(shop, tmp_path / "out.tsv", "tsv")
+    exported = (tmp_path / "out.tsv").read_text(encoding="utf-8")
+    assert f"\t{gone}\t" not in exported  # the retired product left the Merchant feed
+    assert exported.count("\n") == smaller.read_text(encoding="utf-8").count("\n")  # the rest did not
 
 
 def test_a_feed_with_too_many_bad_rows_changes_nothing(imported_shop: tuple[Shop, Path],

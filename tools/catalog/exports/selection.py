@@ -24,9 +24,9 @@ T = TypeVar("T")
 
 
 def only_listed(statement: S) -> S:
-    """Every export reads products through here (the statement already joins Product).
-    After migration 0002: `.where(Product.retired.is_(False))` — retired products leave the feeds."""
-    return statement  # today's schema has no retired flag: every product is listed
+    """Every export reads products through here (the statement already joins Product): retired
+    products leave the feeds and the store pages."""
+    return statement.where(Product.retired.is_(False))
 
 
 def own(record: object, column: str) -> Any:
