@@ -1,0 +1,102 @@
+"""Measure it: the offline evaluation suite and the benchmarks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from agent.cli.common import BenchSizes, BenchWorkdir, _counts, app, bench_app, fail
+
+
+@bench_app.command("search")
+def bench_search(
+    sizes: BenchSizes = "10000,100000",
+    queries: Annotated[int, typer.Option(min=10, max=10000, help="distinct queries per filter mix")] = 200,
+    workdir: BenchWorkdir = Path("data/bench"),
+) -> None:
+    """Filtered search latency and recall vs Chroma's where-filtered query; indexing speed."""
+    from evals.bench_search import run_search_benchmark
+
+    run_search_benchmark(_counts(sizes, "--sizes"), queries=queries, workdir=workdir)
+
+
+@bench_app.command("turn")
+def bench_turn(
+    sizes: BenchSizes = "10000,100000",
+    turns: Annotated[int, typer.Option(min=10, max=10000, help="distinct turns per catalog")] = 200,
+    workdir: BenchWorkdir = Path("data/bench"),
+) -> None:
+    """p50/p95 and CPU time of a full deterministic turn on benchmark catalogs."""
+    from evals.bench_turn import run_turn_benchmark
+
+    run_turn_benchmark(_counts(sizes, "--sizes"), turns=turns, workdir=workdir)
+
+
+@bench_app.command("import")
+def bench_import(
+    products: Annotated[int, typer.Option(min=50, max=200_000, help="products in the exported shop")] = 12000,
+    workdir: BenchWorkdir = Path("data/bench"),
+) -> None:
+    """Export a seed shop as Merchant feeds and import it into a fresh folder, then again unchanged."""
+    from evals.bench_import import run_import_benchmark
+
+    run_import_benchmark(products, workdir)
+
+
+@app.command("eval")
+def eval_command(
+    suite: Annotated[str, typer.Option(help="all | fast | dev | heldout | tag:NAME | id:A,B")] = "all",
+    planner: Annotated[str, typer.Option(help="deterministic | llm")] = "deterministic",
+    out: Annotated[Path, typer.Option(help="folder for results.jsonl, summary.json, report.html")] = Path(
+        "data/eval/latest"),
+    compare: Annotated[tuple[Path, Path] | None, typer.Option(
+        help="OLD NEW run folders (or summary.json files): what moved; exit 1 on regression")] = None,
+    workers: Annotated[int, typer.Option(min=1, max=16, help="cases run in parallel")] = 2,
+    judge: Annotated[bool, typer.Option(help="add the optional LLM-as-judge (not gated)")] = False,
+    progress: Annotated[bool, typer.Option(help="show a progress bar")] = True,
+) -> None:
+    """Score the assistant on the offline scenarios (exit 1 when a quality bar is missed)."""
+    if compare is not None:
+        from evals.compare import CompareError, run_compare
+
+        try:
+            code = run_compare(compare[0], compare[1])
+        except CompareError as exc:
+            fail(str(exc))
+        raise typer.Exit(code)
+    if planner not in ("deterministic", "llm"):
+        fail("--planner must be deterministic or llm")
+    from agent.settings import get_settings
+    from evals.cases import CaseError
+    from evals.runner import run_eval
+
+    try:
+        run = run_eval(get_settings(), suite=suite, planner=planner, out_dir=out, workers=workers,
+                       progress=progress, judge=judge)
+    except (CaseError, ValueError) as exc:
+        fail(str(exc))
+    from evals.summary_table import print_summary
+
+    print_summary(run.summary, out)
+    raise typer.Exit(0 if run.passed else 1)
+
+
+@bench_app.command("serve")
+def bench_serve(
+    sizes: BenchSizes = "10000",
+    idle_turns: Annotated[int, typer.Option(min=3, max=2000, help="sequential turns with no load")] = 100,
+    levels: Annotated[str, typer.Option(help="concurrent shoppers per load step, comma separated")] = (
+        "25,50,100,150,200"),
+    window: Annotated[float, typer.Option(min=1, max=600, help="seconds each load step runs")] = 60.0,
+    interval: Annotated[float, typer.Option(min=0.5, max=120, help="seconds between a shopper's turns")
+                        ] = 10.0,
+    workdir: BenchWorkdir = Path("data/bench"),
+) -> None:
+    """Time to first SSE event and first outfit card over HTTP; shoppers one worker sustains."""
+    from evals.bench_serve import run_serve_benchmark
+
+    run_serve_benchmark(_counts(sizes, "--sizes"), workdir=workdir, idle_turns=idle_turns,
+                        levels=tuple(_counts(levels, "--levels", high=5000)), window_s=window,
+                        interval_s=interval)
