@@ -276,3 +276,32 @@ def test_a_file_over_the_limit_is_refused_before_it_is_read(imported_shop: tuple
         f.write("#" * (1024 * 1024 + 10) + "\n")
     result = sarto("import", "products", big, "--data-dir", data, "--max-mb", "1")
     assert (result.exit_code == 2 and "MB" in result.output) or "bytes" in result.output
+
+
+def test_a_dry_run_reports_what_would_change_and_writes_nothing(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    result = sarto("import", "products", EXAMPLES / "merchant.xml", "--dry-run", "--data-dir", data)
+    assert result.exit_code == 0, result.output
+    assert "dry run" in result.output and "created" in result.output
+    shop = open_shop(sqlite_url(data), data)
+    assert counts(shop)["products"] == 0
+    with session_scope(shop.engine) as s:
+        job = s.scalars(select(ImportJob)).one()
+        assert job.dry_run and job.state == "succeeded" and job.counts["created"] > 0
+
+
+@pytest.mark.postgres
+def test_the_example_feeds_import_into_postgresql(tmp_path: Path) -> None:
+    from pg import fresh_database
+
+    with fresh_database() as url:
+        shop = open_shop(url, tmp_path)
+        for kind, name in (("stores", "stores.csv"), ("products", "merchant.tsv"),
+                           ("inventory", "local_inventory.tsv")):
+            result = run_import(shop, kind, EXAMPLES / name)  # type: ignore[arg-type]
+            assert result.ok, result.error
+        again = run_import(shop, "products", EXAMPLES / "merchant.xml")
+        assert again.ok and again.counts["created"] == 0 and again.counts["updated"] == 0
+        hits = search_products(shop, "scarpe uomo", SearchFilters(department="menswear")).hits
+        assert hits and all(h.price.amount > 0 for h in hits)
+        assert counts(shop)["stores"] == 3
