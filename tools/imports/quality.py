@@ -50,9 +50,15 @@ def catalog_findings(shop: Shop) -> dict[str, Any]:
     merchant: dict[str, list[str]] = {"color": [], "gender": [], "age_group": [], "size": []}
     bad_price: list[str] = []
     products = 0
+    columns = [getattr(Product, c) for c in (*COVERAGE, "sku", "title_it", "price", "origin", "gender",
+                                              "age_group", "id")]
     with session_scope(shop.engine) as s:
-        live = select(Product).where(Product.retired.is_(False)).execution_options(yield_per=2000)
-        for p in s.scalars(live):
+        # variants of feed products, read once: (product id) -> any colour named / a size without a run
+        coloured = set(s.scalars(select(Variant.product_id).where(Variant.colour.is_not(None)).distinct()))
+        sizeless = set(s.scalars(select(Variant.product_id).where(Variant.size == "TU",
+                                                                  Variant.size_system == "").distinct()))
+        live = select(*columns).where(Product.retired.is_(False)).execution_options(yield_per=5000)
+        for p in s.execute(live):
             products += 1
             for attr in COVERAGE:
                 coverage[attr] += _known(getattr(p, attr))
@@ -75,13 +81,13 @@ def catalog_findings(shop: Shop) -> dict[str, Any]:
             if p.price is None or p.price <= 0:
                 bad_price.append(p.sku)
             if p.origin == "feed":
-                if not p.colours and not any(v.colour for v in p.variants):
+                if not p.colours and p.id not in coloured:
                     merchant["color"].append(p.sku)
                 if not p.gender:
                     merchant["gender"].append(p.sku)
                 if not p.age_group:
                     merchant["age_group"].append(p.sku)
-                if any(v.size == "TU" and not v.size_system for v in p.variants):
+                if p.id in sizeless:
                     merchant["size"].append(p.sku)
         unsized = s.scalars(select(Variant.id).join(Product).where(
             Product.retired.is_(False), Variant.size_system == "").limit(EXAMPLES)).all()
