@@ -67,10 +67,16 @@ def test_the_example_feeds_import_and_the_stylist_dresses_from_them(imported_sho
 
     assistant = Assistant.open(Settings(data_dir=data), shop)
     result = assistant.run(TurnRequest(shopper_id="imp-1", thread_id="imp-t1", language="it",
-                                       message="Cerco una giacca da uomo taglia 50"))
-    assert result.text.strip()
-    shown = [i for c in result.cards for i in getattr(c, "items", None) or getattr(c, "hits", None) or []]
-    assert shown and {i.sku for i in shown} <= feed_skus  # never a product the feed does not have
+                                       message="Ho un colloquio di lavoro, uomo, taglia 50, budget 700 euro"))
+    # the feed says nothing of formality or occasions: its jackets, trousers and shirts still dress
+    # the look (a stylist works with what the shop has), and nothing comes from outside the feed
+    outfit = next(c for c in result.cards if c.type == "sarto.outfit")
+    assert {"jacket", "trousers"} <= {i.slot for i in outfit.items}
+    assert {i.sku for i in outfit.items} <= feed_skus and outfit.total.amount <= 700
+    with session_scope(shop.engine) as s:
+        prices = dict(s.execute(select(Product.sku, Product.price)).tuples().all())
+    assert all(i.price.amount == prices[i.sku] for i in outfit.items)
+    assert result.text.strip() and "None" not in result.text
 
 
 def test_tsv_and_xml_of_the_same_feed_give_the_same_catalog(tmp_path: Path) -> None:

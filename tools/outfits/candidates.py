@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 import numpy as np
@@ -148,11 +148,18 @@ def _item_price_bounds(ctx: SlotSearch) -> tuple[Decimal | None, Decimal | None]
     return (None if low is None else Decimal(low)), (None if high is None else Decimal(high))
 
 
-def _acceptable(hit: ProductHit, ctx: SlotSearch) -> bool:
+def _acceptable(hit: ProductHit, ctx: SlotSearch, unknown_ok: bool = False) -> bool:
+    """In the goal's formality band and season. With `unknown_ok` (a slot no known piece fills), a
+    piece whose formality or seasons are not known yet may stand in; a known mismatch never does."""
     lo, hi = ctx.goal.formality
-    if hit.formality is None or not lo <= hit.formality <= hi or hit.sku in ctx.exclude_skus:
+    if hit.sku in ctx.exclude_skus:
         return False
-    if ctx.goal.seasons and not set(ctx.goal.seasons) & set(hit.seasons):
+    if hit.formality is None:
+        if not unknown_ok:
+            return False
+    elif not lo <= hit.formality <= hi:
+        return False
+    if ctx.goal.seasons and not set(ctx.goal.seasons) & set(hit.seasons) and (hit.seasons or not unknown_ok):
         return False
     return ctx.exclusions.allows(hit)
 
@@ -190,10 +197,20 @@ def gather_hits(shop: Shop, needs: Sequence[SlotNeed], place: str, ctx: SlotSear
                         excluded_colours=frozenset(ctx.exclusions.colours), excluded_skus=ctx.exclude_skus)
     found = fetch_candidates(shop, snap, place, _row_queries(needs, place, ctx), rules,
                              best=KEEP_PER_SLOT - KEEP_CHEAP + 2, cheapest=KEEP_CHEAP)
+    empty = [n for n in needs if not any(_acceptable(h, ctx) for c in (True, False)
+                                         for h, _ in found.get((n.key, c), []))]
+    thin: set[str] = set()
+    if empty:  # second pass for those slots only: pieces a thin feed has not described yet
+        more = fetch_candidates(shop, snap, place, _row_queries(empty, place, ctx),
+                                replace(rules, unknown_ok=True),
+                                best=KEEP_PER_SLOT - KEEP_CHEAP + 2, cheapest=KEEP_CHEAP)
+        found.update(more)
+        thin = {n.key for n in empty}
     out: dict[str, list[tuple[ProductHit, str, bool]]] = {}
     for need in needs:
-        coloured = [(h, s) for h, s in found.get((need.key, True), []) if _acceptable(h, ctx)]
-        plain = [(h, s) for h, s in found.get((need.key, False), []) if _acceptable(h, ctx)]
+        loose = need.key in thin
+        coloured = [(h, s) for h, s in found.get((need.key, True), []) if _acceptable(h, ctx, loose)]
+        plain = [(h, s) for h, s in found.get((need.key, False), []) if _acceptable(h, ctx, loose)]
         out[need.key] = ([(h, s, True) for h, s in coloured] if coloured
                          else [(h, s, False) for h, s in plain])
         if ctx.colours and not coloured and plain:
@@ -204,9 +221,12 @@ def gather_hits(shop: Shop, needs: Sequence[SlotNeed], place: str, ctx: SlotSear
 def _unary(hit: ProductHit, ctx: SlotSearch, colour_match: bool) -> tuple[float, tuple[str, ...]]:
     lo, hi = ctx.goal.formality
     mid, span = (lo + hi) / 2, max(1.0, (hi - lo) / 1.0)
-    formality = mid if hit.formality is None else hit.formality  # known once _acceptable passed it
-    score = hit.score + W_FORMALITY * (1 - abs(formality - mid) / span)
-    reasons = ["formality"]
+    reasons: list[str] = []
+    if hit.formality is None:  # a stand-in of unknown formality: no credit for what is not known
+        score = hit.score
+    else:
+        score = hit.score + W_FORMALITY * (1 - abs(hit.formality - mid) / span)
+        reasons = ["formality"]
     if set(hit.occasions) & set(ctx.goal.occasions):
         score += W_OCCASION
         reasons.append("occasion")

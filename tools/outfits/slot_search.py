@@ -85,14 +85,19 @@ class LookFilters:
     seasons: tuple[str, ...]  # any of them (empty: any season)
     excluded_colours: frozenset[str]
     excluded_skus: frozenset[str]
+    # a thin feed's pieces (formality or seasons not known yet) may fill a slot nothing known fills
+    unknown_ok: bool = False
 
 
 def _extra_mask(shop: Shop, snap: Snapshot, rules: LookFilters) -> np.ndarray:
     cat = snap.catalog
     pim = pim_of(shop, cat)
     mask = (pim.formality >= rules.formality[0]) & (pim.formality <= rules.formality[1])
+    if rules.unknown_ok:
+        mask |= pim.formality == 0
     if rules.seasons:
-        mask &= (cat.seasons & np.uint32(sum(SEASON_BIT[s] for s in rules.seasons))) != 0
+        in_season = (cat.seasons & np.uint32(sum(SEASON_BIT[s] for s in rules.seasons))) != 0
+        mask &= (in_season | (cat.seasons == 0)) if rules.unknown_ok else in_season
     if rules.excluded_colours:
         mask &= (cat.colours & np.uint32(sum(COLOUR_BIT[c] for c in rules.excluded_colours))) == 0
     if rules.excluded_skus:
