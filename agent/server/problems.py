@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any, Literal
 
 from fastapi import FastAPI, Request
@@ -110,6 +111,19 @@ def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
     return errors
 
 
+def allowed_methods(request: Request, named: str) -> str:
+    """Every method served at this path, as the API's description lists them (HEAD with GET).
+    The router's own 405 names the methods of the first route that matched the path only (GET
+    /v1/reservations, not its POST); pages outside the description keep what it named."""
+    path = request.url.path
+    for template, item in request.app.openapi().get("paths", {}).items():
+        if re.fullmatch(re.sub(r"\{[^/}]+\}", "[^/]+", re.escape(template).replace(r"\{", "{")
+                               .replace(r"\}", "}")), path):
+            methods = {m.upper() for m in item} | ({"HEAD"} if "get" in item else set())
+            return ", ".join(sorted(methods))
+    return named
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api_error(request: Request, exc: ApiError) -> JSONResponse:
@@ -125,7 +139,10 @@ def install_problem_handlers(app: FastAPI) -> None:
         code = _STATUS_CODES.get(exc.status_code, "internal" if exc.status_code >= 500 else "bad_request")
         ours = isinstance(exc.detail, str) and exc.status_code not in (404, 401)
         detail = str(exc.detail) if ours else None
-        return problem(request, exc.status_code, code, detail, getattr(exc, "headers", None))
+        headers = getattr(exc, "headers", None)
+        if exc.status_code == 405:
+            headers = {**(headers or {}), "Allow": allowed_methods(request, (headers or {}).get("Allow", ""))}
+        return problem(request, exc.status_code, code, detail, headers)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
