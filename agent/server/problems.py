@@ -42,7 +42,12 @@ TITLES: dict[str, tuple[str, str]] = {
     "llm_unavailable": ("Modello non disponibile", "Model unavailable"),
     "cancelled": ("Annullato", "Cancelled"),
     "interrupted": ("Interrotto", "Interrupted"),
+    "in_the_future": ("Data nel futuro", "Dated in the future"),
+    "too_many_units": ("Troppi pezzi", "Too many units"),
 }
+# Codes a tool raises as "invalid" that name a record the shop does not have: well-formed requests,
+# answered like any other missing thing.
+MISSING_RECORD_CODES = frozenset({"unknown_variant"})
 _STATUS_CODES = {400: "validation_error", 401: "unauthorized", 403: "forbidden", 404: "not_found",
                  405: "method_not_allowed", 409: "conflict", 422: "validation_error",
                  429: "rate_limited", 503: "unavailable"}
@@ -131,7 +136,8 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(ShopError)
     async def _shop_error(request: Request, exc: ShopError) -> JSONResponse:
-        status = 404 if isinstance(exc, NotFound) else 409 if isinstance(exc, Conflict) else 422
+        missing = isinstance(exc, NotFound) or exc.code in MISSING_RECORD_CODES
+        status = 404 if missing else 409 if isinstance(exc, Conflict) else 422
         return problem(request, status, exc.code, exc.message, **exc.extra)
 
     @app.exception_handler(StarletteHTTPException)
