@@ -7,12 +7,22 @@ precision (a float round-trips every cent value exactly).
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, is_dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    ValidationError,
+    WithJsonSchema,
+    field_validator,
+)
 
 from tools.clock import EARLIEST, LATEST, as_utc
 
@@ -20,6 +30,31 @@ Amount = Annotated[Decimal, PlainSerializer(lambda d: float(d), return_type=floa
 # A price or amount a client sends: two decimals, never negative, never absurd (1e400 is not a price).
 Money = Annotated[Decimal, Field(ge=0, le=100_000, decimal_places=2)]
 Layout = Literal["image-grid", "spec-table", "carousel"]
+
+# A moment a client sends: RFC 3339 with its offset ("Z" or ±hh:mm), on a real calendar day of
+# 2000-2099 as written (tools.clock.EARLIEST/LATEST). The pattern is the whole rule, so the OpenAPI
+# description and the server accept exactly the same strings.
+_DAY = (r"(?:20[0-9]{2}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])"
+        r"|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)|02-(?:0[1-9]|1[0-9]|2[0-8]))"
+        r"|20(?:[02468][048]|[13579][26])-02-29)")
+MOMENT_PATTERN = (rf"^{_DAY}T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\.[0-9]{{1,6}})?"
+                  r"(?:Z|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])$")
+_MOMENT = re.compile(MOMENT_PATTERN)
+
+
+def _rfc3339(value: Any) -> Any:
+    if isinstance(value, datetime):  # from Python callers; clients send text
+        return value
+    if not isinstance(value, str) or not _MOMENT.fullmatch(value):
+        raise ValueError("must be an RFC 3339 date-time with its offset (e.g. 2026-11-01T10:00:00Z), "
+                         "between 2000 and 2100")
+    return as_utc(datetime.fromisoformat(value))
+
+
+MOMENT_JSON_SCHEMA: dict[str, Any] = {
+    "type": "string", "format": "date-time", "pattern": MOMENT_PATTERN,
+    "description": "RFC 3339 with its offset, 2000-2099", "examples": ["2026-11-01T10:00:00Z"]}
+Moment = Annotated[datetime, BeforeValidator(_rfc3339), WithJsonSchema(MOMENT_JSON_SCHEMA)]
 Source = Literal["message", "profile", "conversation", "events", "default"]
 
 

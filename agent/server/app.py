@@ -15,6 +15,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
+from agent.server import openapi
 from agent.server.catalog_watch import watch_catalog
 from agent.server.deps import Resources
 from agent.server.edge import InputGuard
@@ -24,6 +25,7 @@ from agent.server.problems import install_problem_handlers
 from agent.server.routes import agent as agent_routes
 from agent.server.routes import auth, catalog, imports, ops, reservations, shoppers, stores, web
 from agent.settings import Settings
+from tools.stock.stores import store_map
 
 log = logging.getLogger("sarto.server")
 
@@ -102,6 +104,7 @@ def create_app(settings: Settings, assistant: Any = None, shop: Any = None) -> F
     for module in (ops, auth, agent_routes, catalog, imports, shoppers, reservations, stores, web):
         app.include_router(module.router)
     web.mount_static(app)
+    openapi.install(app, lambda: {code: store.city for code, store in store_map(resources.shop()).items()})
     return app
 
 

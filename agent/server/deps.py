@@ -9,8 +9,10 @@ import threading
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Path, Request, Security
+from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
+from agent.server.fields import Id
 from agent.server.metrics import Metrics
 from agent.server.problems import ApiError, language_of, not_found
 from agent.server.runs.store import InMemoryRunStore
@@ -105,25 +107,28 @@ async def get_language(request: Request) -> str:
 LanguageDep = Annotated[str, Depends(get_language)]
 
 
-def _bearer(authorization: str | None) -> str | None:
-    if not authorization:
-        return None
-    scheme, _, token = authorization.partition(" ")
-    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+# The two ways to sign in, declared so the OpenAPI description says which operation takes which.
+# auto_error=False: a missing or malformed credential is answered by us, as a problem.
+shopper_token = HTTPBearer(
+    scheme_name="shopperToken", bearerFormat="JWT", auto_error=False,
+    description="A shopper's access token (POST /v1/auth/guest, /v1/auth/shopper-token).")
+retailer_key = APIKeyHeader(name="X-API-Key", scheme_name="apiKey", auto_error=False,
+                            description="The retailer backend's key (SARTO_API_KEY).")
+BearerCredentials = Annotated[HTTPAuthorizationCredentials | None, Security(shopper_token)]
+KeyCredentials = Annotated[str | None, Security(retailer_key)]
 
 
-def _principal(settings: Settings, authorization: str | None) -> Principal:
-    token = _bearer(authorization)
-    if token is None:
+def _principal(settings: Settings, credentials: HTTPAuthorizationCredentials | None) -> Principal:
+    token = credentials.credentials.strip() if credentials is not None else ""
+    if not token:
         raise ApiError(401, "unauthorized", ("Serve un token: Authorization: Bearer <token>.",
                                              "A token is needed: Authorization: Bearer <token>."),
                        headers={"WWW-Authenticate": "Bearer"})
     return verify_access(settings, token)
 
 
-async def get_shopper(settings: SettingsDep, shop: ShopDep,
-                      authorization: Annotated[str | None, Header()] = None) -> Principal:
-    principal = _principal(settings, authorization)
+async def get_shopper(settings: SettingsDep, shop: ShopDep, credentials: BearerCredentials) -> Principal:
+    principal = _principal(settings, credentials)
     # one indexed read: an erased shopper's tokens stop working at once, on every worker
     return require_current(principal, token_version(shop, principal.shopper_id))
 
@@ -136,8 +141,7 @@ def api_key_ok(settings: Settings, key: str | None) -> bool:
     return bool(key) and hmac.compare_digest(str(key).encode(), settings.api_key.encode())
 
 
-async def require_api_key(settings: SettingsDep,
-                          x_api_key: Annotated[str | None, Header()] = None) -> None:
+async def require_api_key(settings: SettingsDep, x_api_key: KeyCredentials) -> None:
     if not api_key_ok(settings, x_api_key):
         raise ApiError(401, "unauthorized", ("Chiave API mancante o non valida (X-API-Key).",
                                              "Missing or invalid API key (X-API-Key)."))
@@ -154,14 +158,13 @@ class Caller:
     is_backend: bool
 
 
-async def get_shopper_or_backend(settings: SettingsDep, shop: ShopDep, shopper_id: str,
-                                 authorization: Annotated[str | None, Header()] = None,
-                                 x_api_key: Annotated[str | None, Header()] = None) -> Caller:
+async def get_shopper_or_backend(settings: SettingsDep, shop: ShopDep, shopper_id: Annotated[Id, Path()],
+                                 credentials: BearerCredentials, x_api_key: KeyCredentials) -> Caller:
     if x_api_key is not None:
         if not api_key_ok(settings, x_api_key):
             raise ApiError(401, "unauthorized", ("Chiave API non valida.", "Invalid API key."))
         return Caller(None, True)
-    principal = _principal(settings, authorization)
+    principal = _principal(settings, credentials)
     if principal.shopper_id != shopper_id:
         raise not_found("shopper")  # another shopper's id: indistinguishable from a missing one
     require_current(principal, token_version(shop, principal.shopper_id))

@@ -39,21 +39,27 @@ def _strings(value: Any, where: str) -> Iterator[tuple[str, str]]:
         yield where, value
     elif isinstance(value, dict):
         for key, item in value.items():
-            yield f"{where}.{key}", key
-            yield from _strings(item, f"{where}.{key}")
+            name = "<a key>" if unusable_text(key) else key  # never echo the text refused
+            yield f"{where}.{name}", key
+            yield from _strings(item, f"{where}.{name}")
     elif isinstance(value, list):
         for i, item in enumerate(value):
             yield from _strings(item, f"{where}.{i}")
 
 
 def _bad_json_text(body: bytes) -> str | None:
-    """Where the body holds unusable text; None when it holds none (or is not JSON at all: the
-    route's own validation answers that)."""
+    """What makes the body's text unusable; None when nothing does (or it is not JSON at all: the
+    route's own validation answers that). JSON is UTF-8 (RFC 8259): other bytes are refused."""
     try:
-        data = json.loads(body)
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return f"body: not UTF-8 (byte {exc.start})"
+    try:
+        data = json.loads(text)
     except (ValueError, RecursionError):
         return None
-    return next((where for where, text in _strings(data, "body") if unusable_text(text)), None)
+    where = next((where for where, value in _strings(data, "body") if unusable_text(value)), None)
+    return None if where is None else f"{where}: text with a NUL byte or invalid Unicode"
 
 
 class InputGuard:
@@ -87,9 +93,9 @@ class InputGuard:
                 await self._refuse(scope, send, 413, f"the body is over {self.max_body} bytes")
                 return
         if _is_json(scope):
-            where = _bad_json_text(body)
-            if where is not None:
-                await self._refuse(scope, send, 422, f"{where}: text with a NUL byte or invalid Unicode")
+            why = _bad_json_text(body)
+            if why is not None:
+                await self._refuse(scope, send, 422, why)
                 return
         await self.app(scope, _replay(body, receive), send)
 

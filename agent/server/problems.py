@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any, Literal
 
 from fastapi import FastAPI, Request
@@ -41,7 +42,12 @@ TITLES: dict[str, tuple[str, str]] = {
     "llm_unavailable": ("Modello non disponibile", "Model unavailable"),
     "cancelled": ("Annullato", "Cancelled"),
     "interrupted": ("Interrotto", "Interrupted"),
+    "in_the_future": ("Data nel futuro", "Dated in the future"),
+    "too_many_units": ("Troppi pezzi", "Too many units"),
 }
+# Codes a tool raises as "invalid" that name a record the shop does not have: well-formed requests,
+# answered like any other missing thing.
+MISSING_RECORD_CODES = frozenset({"unknown_variant"})
 _STATUS_CODES = {400: "validation_error", 401: "unauthorized", 403: "forbidden", 404: "not_found",
                  405: "method_not_allowed", 409: "conflict", 422: "validation_error",
                  429: "rate_limited", 503: "unavailable"}
@@ -110,6 +116,19 @@ def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
     return errors
 
 
+def allowed_methods(request: Request, named: str) -> str:
+    """Every method served at this path, as the API's description lists them (HEAD with GET).
+    The router's own 405 names the methods of the first route that matched the path only (GET
+    /v1/reservations, not its POST); pages outside the description keep what it named."""
+    path = request.url.path
+    for template, item in request.app.openapi().get("paths", {}).items():
+        if re.fullmatch(re.sub(r"\{[^/}]+\}", "[^/]+", re.escape(template).replace(r"\{", "{")
+                               .replace(r"\}", "}")), path):
+            methods = {m.upper() for m in item} | ({"HEAD"} if "get" in item else set())
+            return ", ".join(sorted(methods))
+    return named
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api_error(request: Request, exc: ApiError) -> JSONResponse:
@@ -117,7 +136,8 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(ShopError)
     async def _shop_error(request: Request, exc: ShopError) -> JSONResponse:
-        status = 404 if isinstance(exc, NotFound) else 409 if isinstance(exc, Conflict) else 422
+        missing = isinstance(exc, NotFound) or exc.code in MISSING_RECORD_CODES
+        status = 404 if missing else 409 if isinstance(exc, Conflict) else 422
         return problem(request, status, exc.code, exc.message, **exc.extra)
 
     @app.exception_handler(StarletteHTTPException)
@@ -125,7 +145,10 @@ def install_problem_handlers(app: FastAPI) -> None:
         code = _STATUS_CODES.get(exc.status_code, "internal" if exc.status_code >= 500 else "bad_request")
         ours = isinstance(exc.detail, str) and exc.status_code not in (404, 401)
         detail = str(exc.detail) if ours else None
-        return problem(request, exc.status_code, code, detail, getattr(exc, "headers", None))
+        headers = getattr(exc, "headers", None)
+        if exc.status_code == 405:
+            headers = {**(headers or {}), "Allow": allowed_methods(request, (headers or {}).get("Allow", ""))}
+        return problem(request, exc.status_code, code, detail, headers)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -188,7 +188,7 @@ async def test_a_retried_json_run_answers_with_the_first_run(client: httpx.Async
     assert len(assistant.requests) == 1  # the turn ran once
     changed = await client.post("/v1/runs", json={**body, "message": "Cerco un abito da sera"},
                                 headers=headers)
-    assert changed.status_code == 422 and changed.json()["code"] == "idempotency_key_reused"
+    assert changed.status_code == 409 and changed.json()["code"] == "idempotency_key_reused"
     other = await shopper_headers(client, "S-NEW-9")  # keys are per shopper
     mine = await client.post("/v1/runs", json=body, headers=other)
     assert mine.status_code == 200 and mine.json()["run_id"] != first.json()["run_id"]

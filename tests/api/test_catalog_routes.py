@@ -62,9 +62,23 @@ async def test_unknown_filter_values_are_422_with_allowed_values(catalog: httpx.
 
 
 async def test_bad_numbers_are_422(catalog: httpx.AsyncClient) -> None:
-    assert (await catalog.get("/v1/catalog/search?min_price=100&max_price=50")).status_code == 422
     assert (await catalog.get("/v1/catalog/search?limit=1000")).status_code == 422
     assert (await catalog.get("/v1/catalog/search?max_price=abc")).json()["code"] == "validation_error"
+    assert (await catalog.get("/v1/catalog/search?max_price=10.005")).status_code == 422  # cents only
+
+
+async def test_a_price_range_from_100_to_50_euros_holds_no_products(catalog: httpx.AsyncClient) -> None:
+    r = await catalog.get("/v1/catalog/search?q=giacca&min_price=100&max_price=50")
+    assert r.status_code == 200 and r.json()["hits"] == [] and r.json()["total_candidates"] == 0
+
+
+async def test_the_shop_with_no_words_and_no_filters_lists_its_products(catalog: httpx.AsyncClient) -> None:
+    r = await catalog.get("/v1/catalog/search", params={"limit": 5})
+    assert r.status_code == 200, r.text
+    hits = r.json()["hits"]
+    assert len(hits) == 5 and r.json()["total_candidates"] == 1600
+    scores = [h["score"] for h in hits]  # the most popular first
+    assert scores == sorted(scores, reverse=True)
 
 
 async def test_product_detail_image_and_availability(catalog: httpx.AsyncClient) -> None:

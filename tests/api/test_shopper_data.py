@@ -48,7 +48,8 @@ async def test_events_are_stored_with_their_time(client: httpx.AsyncClient, mini
     {"events": [{"type": "search", "colour": "red"}]},
     {"events": []},
     {"events": [{"type": "search", "text": "x"}] * 501},
-    {"events": [{"type": "search", "at": "2099-01-01T00:00:00Z"}]},
+    {"events": [{"type": "search", "at": "2100-01-01T00:00:00Z"}]},
+    {"events": [{"type": "search", "at": "2026-11-01T10:00:00"}]},  # no offset: not RFC 3339
 ])
 async def test_bad_events_are_422_problems(client: httpx.AsyncClient, body: dict) -> None:
     headers = await shopper_headers(client, "S-LOYAL-1")
@@ -57,6 +58,14 @@ async def test_bad_events_are_422_problems(client: httpx.AsyncClient, body: dict
     assert r.headers["content-type"] == "application/problem+json"
     problem = r.json()
     assert problem["code"] == "validation_error" and problem["status"] == 422 and problem["detail"]
+
+
+async def test_an_event_dated_after_the_shops_clock_is_a_conflict(client: httpx.AsyncClient) -> None:
+    headers = await shopper_headers(client, "S-LOYAL-1")
+    body = {"events": [{"type": "search", "text": "giacca", "at": "2099-01-01T00:00:00Z"}]}
+    r = await client.post("/v1/shoppers/S-LOYAL-1/events", json=body, headers=headers)
+    assert r.status_code == 409 and r.headers["content-type"] == "application/problem+json"
+    assert r.json()["code"] == "in_the_future"
 
 
 async def test_receipts_reconcile_to_the_shopper_and_are_idempotent(client: httpx.AsyncClient,
@@ -74,13 +83,16 @@ async def test_receipts_reconcile_to_the_shopper_and_are_idempotent(client: http
         assert s.get(Order, "R-RC-1").total == Decimal("241.00")
 
 
-async def test_bad_receipts_are_422_with_a_code(client: httpx.AsyncClient) -> None:
+async def test_bad_receipts_are_refused_with_a_code(client: httpx.AsyncClient) -> None:
     bad_sku = receipt("RC-9")
     bad_sku["lines"][0]["sku"] = "NOPE-1"
     r = await client.post("/v1/receipts", json=bad_sku, headers=KEY)
-    assert r.status_code == 422 and r.json()["code"] == "unknown_variant"
+    assert r.status_code == 404 and r.json()["code"] == "unknown_variant"  # like any missing record
     bad_store = {**receipt("RC-10"), "store_code": "XX99"}
     assert (await client.post("/v1/receipts", json=bad_store, headers=KEY)).json()["code"] == "unknown_store"
+    future = {**receipt("RC-12"), "placed_at": "2099-01-01T10:00:00Z"}
+    r = await client.post("/v1/receipts", json=future, headers=KEY)
+    assert r.status_code == 409 and r.json()["code"] == "in_the_future"
     no_lines = {**receipt("RC-11"), "lines": []}
     assert (await client.post("/v1/receipts", json=no_lines, headers=KEY)).status_code == 422
 

@@ -29,6 +29,15 @@ from tools.db.models import Inventory, Reservation, ReservationItem, Shopper
 from tools.db.shop import Shop
 
 API_KEY = "security-suite-api-key-0123456789"
+CONTRACT_SUITE = "test_openapi_contract.py"
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """The contract suite builds its ~6,000 schemathesis cases while pytest collects (~20 s); a
+    run of the fast tests only (`make test-fast`) has no use for them."""
+    if collection_path.name == CONTRACT_SUITE and config.getoption("markexpr") == "fast":
+        return True
+    return None
 SECRET = "security-suite-token-secret-0123456789abcdef"
 
 

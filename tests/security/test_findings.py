@@ -266,3 +266,25 @@ def test_sarto_serve_refuses_public_defaults_off_loopback_or_in_production(
     assert out.returncode == 2
     assert "refusing to serve" in out.stderr and "SARTO_TOKEN_SECRET" in out.stderr
     assert "Traceback" not in out.stderr
+
+
+# --- 11. what the description promises is what the server does -----------------------------------
+# (every check of schemathesis on every operation: test_openapi_contract.py)
+
+def test_a_body_that_is_not_utf8_is_a_422_problem_not_a_server_error(target: Target) -> None:
+    with target.client() as c:  # one keep-alive connection for both requests
+        r = c.post("/v1/auth/guest", content=b'{"device_id": "caf\xe9-device-01"}',
+                   headers={"Content-Type": "application/json"})
+        after = c.get("/healthz")
+    assert r.status_code == 422 and r.headers["content-type"] == "application/problem+json"
+    assert r.json()["code"] == "validation_error" and "UTF-8" in r.json()["detail"]
+    assert after.status_code == 200
+
+
+def test_a_method_the_path_does_not_serve_is_405_naming_every_method_it_does(target: Target) -> None:
+    with target.client() as c:
+        options = c.request("OPTIONS", "/v1/reservations")
+        put = c.put("/v1/reservations/R-0001")
+    assert options.status_code == 405 and options.headers["allow"] == "GET, HEAD, POST"
+    assert put.status_code == 405 and put.headers["allow"] == "DELETE"
+    assert options.json()["code"] == "method_not_allowed"

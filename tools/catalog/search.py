@@ -72,12 +72,13 @@ def _has_filter(f: SearchFilters) -> bool:
     return any(v not in (None, False, []) for v in f.model_dump().values())
 
 
-def validate(shop: Shop, snap: Snapshot, query: str, f: SearchFilters, limit: int, offset: int) -> None:
+def validate(shop: Shop, snap: Snapshot, query: str, f: SearchFilters, limit: int, offset: int,
+             browse: bool = False) -> None:
     if not isinstance(query, str):
         raise SearchError("query must be text")
     if len(query) > MAX_QUERY_CHARS:
         raise SearchError(f"query is too long ({len(query)} characters; at most {MAX_QUERY_CHARS})")
-    if not query.strip() and not _has_filter(f):
+    if not query.strip() and not _has_filter(f) and not browse:
         raise SearchError("say what you are looking for, or give at least one filter")
     if not 1 <= limit <= MAX_LIMIT:
         raise SearchError(f"limit must be between 1 and {MAX_LIMIT}, got {limit}")
@@ -247,18 +248,20 @@ def _query_vector(shop: Shop, query: str, given: np.ndarray | None) -> np.ndarra
 
 
 def search_products(shop: Shop, query: str, filters: SearchFilters | None = None, limit: int = 20,
-                    offset: int = 0, query_vector: np.ndarray | None = None) -> SearchResult:
+                    offset: int = 0, query_vector: np.ndarray | None = None,
+                    browse: bool = False) -> SearchResult:
     """Find products for free text (Italian or English) that pass every hard filter.
 
     Hits carry the sizes in stock at the filtered location (else anywhere). An empty query with
-    filters browses (ranked by the filters' attribute matches and popularity).
+    filters browses (ranked by the filters' attribute matches and popularity); with no filters
+    either it is refused unless `browse` (the shop's own listing) asks for the whole catalog.
     """
     started = time.perf_counter()
     f = filters or SearchFilters()
     index = catalog_index(shop)
     snap = index.snapshot
     assert snap is not None
-    validate(shop, snap, query, f, limit, offset)
+    validate(shop, snap, query, f, limit, offset, browse)
     timings: dict[str, float] = {}
     t = time.perf_counter()
     vector = _query_vector(shop, query, query_vector)
@@ -277,6 +280,17 @@ def search_products(shop: Shop, query: str, filters: SearchFilters | None = None
     return SearchResult(query=query, filters=f, hits=hits[offset:offset + limit],
                         total_candidates=len(rows),
                         timings_ms={k: round(v, 3) for k, v in timings.items()})
+
+
+def browse_products(shop: Shop, query: str, filters: SearchFilters | None = None, limit: int = 20,
+                    offset: int = 0) -> SearchResult:
+    """What a shopper sees in the shop's listing: the search for their words and filters, or, with
+    neither, the whole catalog most popular first. A price range whose minimum is above its maximum
+    holds no products (the search tool, for a model that can fix its call, refuses it instead)."""
+    f = filters or SearchFilters()
+    if f.min_price is not None and f.max_price is not None and f.min_price > f.max_price:
+        return SearchResult(query=query, filters=f, hits=[], total_candidates=0)
+    return search_products(shop, query, f, limit, offset, browse=True)
 
 
 def _verified_top(shop: Shop, snap: Snapshot, rows: np.ndarray, scores: np.ndarray,

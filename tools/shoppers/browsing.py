@@ -9,7 +9,7 @@ from tools.clock import CLOCK_SKEW, as_utc
 from tools.db.engine import session_scope
 from tools.db.models import Event, Shopper
 from tools.db.shop import Shop
-from tools.errors import Invalid, NotFound
+from tools.errors import Conflict, NotFound
 from tools.shapes import BrowsingEvent
 
 
@@ -21,9 +21,9 @@ def add_events(shop: Shop, shopper_id: str, events: Sequence[BrowsingEvent], cha
             raise NotFound("shopper")
         for e in events:
             at = as_utc(e.at or (now - timedelta(days=e.days_ago) if e.days_ago is not None else now))
-            if at > now + CLOCK_SKEW:
-                raise Invalid("validation_error", ("Un evento ha una data nel futuro.",
-                                                   "An event is dated in the future."))
+            if at > now + CLOCK_SKEW:  # the device's clock is wrong: the shop's is the one that counts
+                raise Conflict("in_the_future", ("Un evento ha una data nel futuro.",
+                                                 "An event is dated in the future."))
             session.add(Event(shopper_id=shopper_id, type=e.type, sku=e.sku, text=e.text, at=at,
                               channel=channel))
     return len(events)

@@ -4,19 +4,21 @@ and refresh."""
 from __future__ import annotations
 
 import math
-from typing import Annotated, Any
+from typing import Any
 
 from fastapi import APIRouter, Request
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field
 
 from agent.server.deps import ApiKeyDep, AssistantDep, ResourcesDep, SettingsDep, ShopDep
+from agent.server.fields import KnownShopperId
+from agent.server.openapi import problem_responses
 from agent.server.problems import ApiError
 from agent.server.tokens import guest_id, issue_tokens, require_current, verify_access, verify_refresh
 from tools.shoppers.merge import merge_guest
 from tools.shoppers.profiles import ensure_shopper, shopper_exists, token_version
 
 router = APIRouter(tags=["auth"])
-Id = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:@-]+$")]
+JWT_CHARS = 4096  # far more than any token Sarto issues
 
 
 class TokenAnswer(BaseModel):
@@ -34,20 +36,24 @@ class GuestBody(BaseModel):
 
 class ShopperTokenBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    shopper_id: Id
-    guest_token: str | None = None
+    shopper_id: KnownShopperId = Field(description="the retailer's id for the shopper; ids starting "
+                                                   "with G- are the guests'")
+    guest_token: str | None = Field(default=None, max_length=JWT_CHARS,
+                                    description="the guest's access token: their data moves to the shopper")
 
 
 class RefreshBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    refresh_token: str
+    refresh_token: str = Field(max_length=JWT_CHARS)
 
 
 def _client_ip(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-@router.post("/v1/auth/guest", response_model=TokenAnswer, summary="A guest token for this device")
+@router.post("/v1/auth/guest", response_model=TokenAnswer, summary="A guest token for this device",
+             description="Rate-limited per client address (10 at once, then one every 6 seconds).",
+             responses=problem_responses(429))
 def guest_token(body: GuestBody, request: Request, settings: SettingsDep, shop: ShopDep,
                 resources: ResourcesDep) -> dict[str, Any]:
     wait_s = resources.guest_limiter.take(_client_ip(request))
@@ -60,12 +66,14 @@ def guest_token(body: GuestBody, request: Request, settings: SettingsDep, shop: 
 
 
 @router.post("/v1/auth/shopper-token", response_model=TokenAnswer,
-             summary="A token for a known shopper (retailer backend); merges the guest's data")
+             summary="A token for a known shopper (retailer backend); merges the guest's data",
+             responses=problem_responses(
+                 (401, "Missing or invalid X-API-Key, or a guest_token that is invalid, expired or "
+                       "revoked (`unauthorized`)."),
+                 (422, "The body breaks this description, or guest_token is a known shopper's token, "
+                       "not a guest's (`validation_error`).")))
 def shopper_token(body: ShopperTokenBody, _key: ApiKeyDep, settings: SettingsDep, shop: ShopDep,
                   assistant: AssistantDep, resources: ResourcesDep) -> dict[str, Any]:
-    if body.shopper_id.startswith("G-"):
-        raise ApiError(422, "validation_error", ("Gli id che iniziano con G- sono riservati agli ospiti.",
-                                                 "Ids starting with G- are reserved for guests."))
     ensure_shopper(shop, body.shopper_id, is_guest=False)
     if body.guest_token:
         claimed = verify_access(settings, body.guest_token)
@@ -80,7 +88,9 @@ def shopper_token(body: ShopperTokenBody, _key: ApiKeyDep, settings: SettingsDep
     return issue_tokens(settings, body.shopper_id, "shopper", token_version(shop, body.shopper_id))
 
 
-@router.post("/v1/auth/refresh", response_model=TokenAnswer, summary="Exchange a refresh token")
+@router.post("/v1/auth/refresh", response_model=TokenAnswer, summary="Exchange a refresh token",
+             responses=problem_responses((401, "The refresh token is invalid, expired or revoked, or its "
+                                               "shopper was erased (`unauthorized`).")))
 def refresh(body: RefreshBody, settings: SettingsDep, shop: ShopDep) -> dict[str, Any]:
     principal = verify_refresh(settings, body.refresh_token)
     version = token_version(shop, principal.shopper_id)

@@ -10,13 +10,15 @@ from sqlalchemy import text
 
 from agent.server.deps import ResourcesDep
 from agent.server.metrics import CONTENT_TYPE
+from agent.server.openapi import problem_responses
 from agent.server.problems import ApiError
 
 router = APIRouter(tags=["ops"])
 log = logging.getLogger("sarto.server")
 
 
-@router.get("/healthz", summary="Liveness and database readiness")
+@router.get("/healthz", summary="Liveness and database readiness",
+            responses=problem_responses((503, "The database does not answer (`unavailable`).")))
 def healthz(resources: ResourcesDep) -> dict[str, object]:
     try:
         with resources.shop().engine.connect() as conn:

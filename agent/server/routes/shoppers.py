@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Response
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from fastapi import APIRouter, Path, Query, Response
+from pydantic import BaseModel, ConfigDict, Field
 
 from agent.server.deps import (
     ApiKeyDep,
@@ -17,9 +16,11 @@ from agent.server.deps import (
     ShopDep,
     ShopperDep,
 )
-from agent.server.problems import not_found
-from tools.clock import CLOCK_SKEW, EARLIEST, as_utc, shop_now
-from tools.shapes import BrowsingEvent, Money
+from agent.server.fields import Id, Price, Whole
+from agent.server.openapi import problem_responses, shop_values
+from agent.server.problems import ApiError, not_found
+from tools.clock import CLOCK_SKEW, shop_now
+from tools.shapes import BrowsingEvent, Moment
 from tools.shoppers.browsing import add_events
 from tools.shoppers.privacy import erase_rows, export_rows
 from tools.shoppers.profiles import shopper_exists
@@ -28,17 +29,28 @@ from tools.shoppers.runs import unanswered_messages
 
 router = APIRouter(tags=["shoppers"])
 Limit = Annotated[int, Query(ge=1, le=100)]
-Offset = Annotated[int, Query(ge=0)]
+Offset = Annotated[int, Query(ge=0, le=1_000_000)]
+ShopperId = Annotated[Id, Path(description="the shopper's id (with a shopper token: their own)")]
+THEIRS = (404, "No such shopper, or another shopper's id (`not_found`).")
+FUTURE = (409, "A moment after the shop's clock (more than 5 minutes ahead): fix the device's or the "
+               "till's clock (`in_the_future`).")
+
+
+class EventIn(BrowsingEvent):
+    """A browsing event as a client sends it: a moment is RFC 3339 with its offset."""
+
+    at: Moment | None = None  # type: ignore[assignment]
 
 
 class EventsBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    events: list[BrowsingEvent] = Field(min_length=1, max_length=500)
+    events: list[EventIn] = Field(min_length=1, max_length=500)
     channel: Literal["web", "app"] = "web"
 
 
-@router.post("/v1/shoppers/{shopper_id}/events", summary="Store browsing events (max 500 per call)")
-def post_events(shopper_id: str, body: EventsBody, caller: OwnerOrBackendDep,
+@router.post("/v1/shoppers/{shopper_id}/events", summary="Store browsing events (max 500 per call)",
+             responses=problem_responses(401, THEIRS, FUTURE))
+def post_events(shopper_id: ShopperId, body: EventsBody, caller: OwnerOrBackendDep,
                 shop: ShopDep) -> dict[str, int]:
     return {"accepted": add_events(shop, shopper_id, body.events, body.channel)}
 
@@ -47,32 +59,32 @@ class ReceiptLine(BaseModel):
     model_config = ConfigDict(extra="forbid")
     sku: str = Field(min_length=1, max_length=32)
     size: str = Field(min_length=1, max_length=8)
-    quantity: int = Field(ge=1, le=100, strict=True)
-    unit_price: Money
+    quantity: Whole = Field(ge=1, le=100)
+    unit_price: Price
 
 
 class ReceiptBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
     receipt_id: str = Field(min_length=1, max_length=36, pattern=r"^[A-Za-z0-9_.:-]+$")
-    store_code: str = Field(min_length=1, max_length=8)
+    store_code: str = Field(min_length=1, max_length=8, json_schema_extra=shop_values("stores"))
     loyalty_id: str | None = Field(default=None, max_length=32)
-    email: str | None = Field(default=None, max_length=160, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-    placed_at: datetime
+    email: str | None = Field(default=None, max_length=160,
+                              pattern=r"^[^@ \t\n\r\f\v]+@[^@ \t\n\r\f\v]+\.[^@ \t\n\r\f\v]+$")
+    placed_at: Moment
     lines: list[ReceiptLine] = Field(min_length=1, max_length=200)
 
-    @model_validator(mode="after")
-    def _not_in_future(self) -> ReceiptBody:
-        placed = as_utc(self.placed_at)  # a time without a zone is UTC, as everywhere in the shop
-        if placed > shop_now() + CLOCK_SKEW:
-            raise ValueError("placed_at is in the future")
-        if placed < EARLIEST:
-            raise ValueError("placed_at is before 2000")
-        self.placed_at = placed
-        return self
 
-
-@router.post("/v1/receipts", summary="An in-store digital receipt (retailer backend)")
+@router.post("/v1/receipts", summary="An in-store digital receipt (retailer backend)",
+             description="The same receipt_id again answers 200 with the order first stored.",
+             status_code=201,
+             responses={200: {"description": "this receipt was stored before"}, **problem_responses(
+                 401, (404, "A line names a product and size the shop does not have "
+                            "(`unknown_variant`)."), FUTURE,
+                 (422, "The body breaks this description (`validation_error`), or names a store the "
+                       "shop does not have (`unknown_store`)."))})
 def post_receipt(body: ReceiptBody, _key: ApiKeyDep, shop: ShopDep, response: Response) -> dict[str, Any]:
+    if body.placed_at > shop_now() + CLOCK_SKEW:
+        raise ApiError(409, "in_the_future", ("placed_at è nel futuro.", "placed_at is in the future."))
     result = add_receipt(shop, body.receipt_id, body.store_code, body.placed_at,
                                       [line.model_dump() for line in body.lines], body.loyalty_id,
                                       body.email)
@@ -80,15 +92,18 @@ def post_receipt(body: ReceiptBody, _key: ApiKeyDep, shop: ShopDep, response: Re
     return result
 
 
-@router.get("/v1/threads", summary="The shopper's conversations, newest first")
+@router.get("/v1/threads", summary="The shopper's conversations, newest first",
+            responses=problem_responses(401))
 def list_threads(shopper: ShopperDep, assistant: AssistantDep, limit: Limit = 20,
                  offset: Offset = 0) -> dict[str, Any]:
     threads = assistant.list_threads(shopper.shopper_id)
     return {"items": threads[offset:offset + limit], "total": len(threads), "limit": limit, "offset": offset}
 
 
-@router.get("/v1/threads/{thread_id}", summary="One conversation: messages and cards")
-def get_thread(thread_id: str, shopper: ShopperDep, assistant: AssistantDep, shop: ShopDep) -> dict[str, Any]:
+@router.get("/v1/threads/{thread_id}", summary="One conversation: messages and cards",
+            responses=problem_responses(401, (404, "No such thread of this shopper (`not_found`).")))
+def get_thread(thread_id: Annotated[Id, Path()], shopper: ShopperDep, assistant: AssistantDep,
+               shop: ShopDep) -> dict[str, Any]:
     thread = assistant.get_thread(shopper.shopper_id, thread_id)
     # what the shopper said in turns that never reached an answer (the process died, the run
     # failed or was cancelled) is part of the conversation too
@@ -100,8 +115,9 @@ def get_thread(thread_id: str, shopper: ShopperDep, assistant: AssistantDep, sho
     return {**thread, "thread_id": thread_id, "messages": messages}
 
 
-@router.get("/v1/shoppers/{shopper_id}/export", summary="Everything Sarto holds on a shopper (GDPR)")
-def export_shopper(shopper_id: str, caller: OwnerOrBackendDep, shop: ShopDep,
+@router.get("/v1/shoppers/{shopper_id}/export", summary="Everything Sarto holds on a shopper (GDPR)",
+            responses=problem_responses(401, THEIRS))
+def export_shopper(shopper_id: ShopperId, caller: OwnerOrBackendDep, shop: ShopDep,
                    assistant: AssistantDep) -> dict[str, Any]:
     data = export_rows(shop, shopper_id)
     threads = []
@@ -111,8 +127,10 @@ def export_shopper(shopper_id: str, caller: OwnerOrBackendDep, shop: ShopDep,
     return {**data, "threads": threads}
 
 
-@router.delete("/v1/shoppers/{shopper_id}", status_code=204, summary="Erase a shopper (GDPR)")
-async def erase_shopper(shopper_id: str, caller: OwnerOrBackendDep, shop: ShopDep,
+@router.delete("/v1/shoppers/{shopper_id}", status_code=204, summary="Erase a shopper (GDPR)",
+               description="Every token issued to the shopper stops working.",
+               responses=problem_responses(401, THEIRS))
+async def erase_shopper(shopper_id: ShopperId, caller: OwnerOrBackendDep, shop: ShopDep,
                         assistant: AssistantDep, runs: RunStoreDep) -> Response:
     if not await asyncio.to_thread(shopper_exists, shop, shopper_id):
         raise not_found("shopper")

@@ -65,7 +65,7 @@ async def start_run(store: InMemoryRunStore, assistant: AssistantProtocol, reque
         earlier = store.by_key(request.shopper_id, request.idempotency_key)
         if earlier is not None:
             if earlier.fingerprint != asked:
-                raise ApiError(422, "idempotency_key_reused", (
+                raise ApiError(409, "idempotency_key_reused", (
                     "Questa idempotency_key è già stata usata per una richiesta diversa.",
                     "This idempotency_key was already used for a different request."))
             return Started(earlier, replayed=True)
