@@ -151,8 +151,9 @@ def _no_nul_text(node: Any) -> None:
     if not _SHAPING & node.keys():
         node["$ref"] = JSON_VALUE
         return
-    if node.get("type") == "string" and not {"pattern", "enum", "const"} & node.keys():
-        node["pattern"] = NO_NUL
+    if node.get("type") == "string" and not {"pattern", "enum", "const"} & node.keys() \
+            and node.get("format") != "binary" and "contentMediaType" not in node:
+        node["pattern"] = NO_NUL  # an uploaded file is bytes, not text: its content is the importer's
     patterned = node.get("patternProperties")
     if isinstance(patterned, dict) and len(patterned) == 1 and "additionalProperties" not in node:
         # pydantic's dict with constrained keys: every key matches, so say it of every key

@@ -7,6 +7,7 @@ thread): the job row carries the state and progress either way.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -29,6 +30,15 @@ KINDS: tuple[Kind, ...] = ("products", "stores", "inventory")
 DEFAULT_MAX_BYTES = 512 * 1024 * 1024
 DEFAULT_MAX_REJECTED = 0.02  # a feed with more bad rows than this is refused whole
 Row = TypeVar("Row")
+# One import writes at a time per database in this process: SQLite has one writer, and two
+# imports interleaving their diffs would each compare against rows the other is replacing.
+_WRITING: dict[str, threading.Lock] = {}
+_GUARD = threading.Lock()
+
+
+def _writer_lock(shop: Shop) -> threading.Lock:
+    with _GUARD:
+        return _WRITING.setdefault(str(shop.engine.url), threading.Lock())
 
 
 class _DryRun(Exception):
@@ -105,19 +115,20 @@ def run_import(shop: Shop, kind: Kind, path: Path, *, mode: Mode = "incremental"
             raise FeedError(f"{len(errors)} of {total} rows cannot be used (more than "
                             f"{max_rejected:.0%}): nothing was imported; the report lists each row")
         progress("write", 0.4)
-        applied = _apply(shop, kind, good, mode, dry_run,
-                         lambda f: progress("write", 0.4 + 0.4 * f, persist=False))
-        timings["write"] = time.perf_counter() - started - timings["parse"]
-        problems += applied.problems
-        applied.counts.rejected += counts.rejected
-        counts = applied.counts
-        if not dry_run:
-            progress("index", 0.8)
-            mark = time.perf_counter()
-            embedded = _refresh(shop, kind, applied)
-            timings["index"] = time.perf_counter() - mark
-            if embedded is not None:
-                counts.embedded, timings["embed"] = embedded
+        with _writer_lock(shop):
+            applied = _apply(shop, kind, good, mode, dry_run,
+                             lambda f: progress("write", 0.4 + 0.4 * f, persist=False))
+            timings["write"] = time.perf_counter() - started - timings["parse"]
+            problems += applied.problems
+            applied.counts.rejected += counts.rejected
+            counts = applied.counts
+            if not dry_run:
+                progress("index", 0.8)
+                mark = time.perf_counter()
+                embedded = _refresh(shop, kind, applied)
+                timings["index"] = time.perf_counter() - mark
+                if embedded is not None:
+                    counts.embedded, timings["embed"] = embedded
     except FeedError as exc:
         error = str(exc)
     except Exception as exc:  # the transaction rolled back: say so, keep the traceback in the log
