@@ -310,7 +310,7 @@ class BrowsingEvent(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     type: Literal["search", "product_view", "content_view", "add_to_cart", "purchase"]
-    sku: str | None = Field(default=None, max_length=32)
+    sku: str | None = Field(default=None, max_length=64)
     text: str | None = Field(default=None, max_length=500)
     at: datetime | None = None
     days_ago: float | None = Field(default=None, ge=0, le=3650, strict=True)  # `false` is not a number

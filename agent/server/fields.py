@@ -7,7 +7,6 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, StringConstraints, WithJsonSchema
 
-from tools.catalog.arrays import ALL_SIZES
 from tools.geo import CITY_COORDS, city_key
 from tools.shapes import Money
 
@@ -17,11 +16,15 @@ Id = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=ID_PA
 # A known shopper's id; "G-…" ids are the guests' (minted from a device id, never chosen).
 KNOWN_SHOPPER_PATTERN = r"^(?:[A-FH-Za-z0-9_.:@-][A-Za-z0-9_.:@-]*|G(?:[A-Za-z0-9_.:@][A-Za-z0-9_.:@-]*)?)$"
 KnownShopperId = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=KNOWN_SHOPPER_PATTERN)]
-# A product variant: `<sku>-<size>`, e.g. SRT-BLZ-000123-50.
-VariantId = Annotated[str, StringConstraints(min_length=1, max_length=48, pattern=r"^[A-Za-z0-9_.-]+$")]
+# A product variant: the seed's `<sku>-<size>` (SRT-BLZ-000123-50) or a retailer feed's own id
+# (Merchant allows 50 characters; the schema keeps 64): printable, no spaces.
+VariantId = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[!-~]+$")]
+# A size label as the catalog writes it (the seed's runs, or a feed's own: "3XL", "W32/L34").
+SizeLabel = Annotated[str, StringConstraints(min_length=1, max_length=24, pattern=r"^[^\x00-\x1f]+$")]
+# A store code: the seed's MI01 or a retailer's own (Google Business Profile allows 64).
+STORE_CODE_MAX = 32
 Language = Literal["it", "en"]
 Layout = Literal["image-grid", "spec-table", "carousel"]
-Size = Literal[ALL_SIZES]  # type: ignore[valid-type]
 
 
 def _whole(value: Any) -> Any:

@@ -285,11 +285,16 @@ def search_products(shop: Shop, query: str, filters: SearchFilters | None = None
 def browse_products(shop: Shop, query: str, filters: SearchFilters | None = None, limit: int = 20,
                     offset: int = 0) -> SearchResult:
     """What a shopper sees in the shop's listing: the search for their words and filters, or, with
-    neither, the whole catalog most popular first. A price range whose minimum is above its maximum
-    holds no products (the search tool, for a model that can fix its call, refuses it instead)."""
+    neither, the whole catalog most popular first. A price range whose minimum is above its maximum,
+    or a size no product comes in (a retailer's feed has its own labels), holds no products (the
+    search tool, for a model that can fix its call, refuses both instead)."""
     f = filters or SearchFilters()
     if f.min_price is not None and f.max_price is not None and f.min_price > f.max_price:
         return SearchResult(query=query, filters=f, hits=[], total_candidates=0)
+    if f.size is not None:
+        snap = catalog_index(shop).snapshot
+        if snap is not None and f.size not in snap.stock.size_code:
+            return SearchResult(query=query, filters=f, hits=[], total_candidates=0)
     return search_products(shop, query, f, limit, offset, browse=True)
 
 

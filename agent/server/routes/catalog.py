@@ -13,7 +13,7 @@ from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 
 from agent.server.deps import ApiKeyDep, ShopDep
-from agent.server.fields import Size, VariantId, Whole, is_known_city, known_cities
+from agent.server.fields import STORE_CODE_MAX, SizeLabel, VariantId, Whole, is_known_city, known_cities
 from agent.server.openapi import problem_responses, shop_values
 from agent.server.problems import ApiError, not_found
 from tools.catalog.index_text import fabric_label
@@ -29,7 +29,7 @@ from tools.taxonomy import CATEGORIES, COLOURS, DEPARTMENTS, LOCATION_ONLINE, OC
 
 router = APIRouter(tags=["catalog"])
 Lang = Literal["it", "en"]
-Sku = Annotated[str, Path(min_length=1, max_length=32, description="the product's SKU, e.g. SRT-BLZ-000123")]
+Sku = Annotated[str, Path(min_length=1, max_length=64, description="the product's SKU, e.g. SRT-BLZ-000123")]
 # Money as a query parameter: the same bounds and cents as in a body.
 PriceQuery = Annotated[Money, WithJsonSchema(
     {"type": "number", "minimum": 0, "maximum": 100_000, "multipleOf": 0.01})]
@@ -76,8 +76,9 @@ async def search(
         json_schema_extra={"items": {"type": "string", "enum": list(COLOURS)}})] = None,
     min_price: Annotated[PriceQuery | None, Query(description="euros")] = None,
     max_price: Annotated[PriceQuery | None, Query(description="euros")] = None,
-    size: Annotated[Size | None, Query(description="in stock in this size")] = None,
-    location: Annotated[str | None, Query(max_length=8, description="in stock online or at this store",
+    size: Annotated[SizeLabel | None, Query(description="in stock in this size")] = None,
+    location: Annotated[str | None, Query(max_length=STORE_CODE_MAX,
+                                          description="in stock online or at this store",
                                           json_schema_extra=shop_values("locations"))] = None,
     in_stock: bool = False,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
@@ -134,8 +135,8 @@ COORDINATES = "with the other coordinate: distances are from there (one alone pl
             description=TOOLS["check_availability"].description,
             responses=problem_responses((404, "No such product, or it is not made in that size "
                                               "(`not_found`, `unknown_size`).")))
-def availability(shop: ShopDep, sku: Annotated[str, Query(min_length=1, max_length=32)],
-                 size: Annotated[str | None, Query(max_length=8)] = None,
+def availability(shop: ShopDep, sku: Annotated[str, Query(min_length=1, max_length=64)],
+                 size: Annotated[str | None, Query(max_length=24)] = None,
                  city: Annotated[str | None, Query(max_length=48, description="distances from this city, "
                                                    "when Sarto knows it")] = None,
                  lat: Annotated[float | None, Query(ge=-90, le=90, description=COORDINATES)] = None,
@@ -183,7 +184,7 @@ def stores(shop: ShopDep,
 class StockUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
     variant_id: VariantId
-    location: str = Field(min_length=1, max_length=8, description="online or a store code",
+    location: str = Field(min_length=1, max_length=STORE_CODE_MAX, description="online or a store code",
                           json_schema_extra=shop_values("locations"))
     quantity: Whole = Field(ge=0, le=1_000_000)  # `true` is not a quantity
 

@@ -56,7 +56,7 @@ class ReservationItemIn(BaseModel):
 
 class ReservationIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    store_code: str = Field(min_length=1, max_length=8, json_schema_extra=shop_values("stores"))
+    store_code: str = Field(min_length=1, max_length=32, json_schema_extra=shop_values("stores"))
     items: list[ReservationItemIn] = Field(min_length=1, max_length=20)
     idempotency_key: str = Field(min_length=8, max_length=128)
     thread_id: Id | None = None
@@ -120,7 +120,7 @@ def cancel(reservation_id: Annotated[str, Path(max_length=64)], shopper: Shopper
 
 @router.get("/v1/stores/{store_code}/reservations", summary="A store's reservations (staff)",
             responses=problem_responses(401, (404, "No such store (`not_found`).")))
-def store_view(store_code: Annotated[str, Path(max_length=8, json_schema_extra=shop_values("stores"))],
+def store_view(store_code: Annotated[str, Path(max_length=32, json_schema_extra=shop_values("stores"))],
                _key: ApiKeyDep, shop: ShopDep,
                limit: Annotated[int, Query(ge=1, le=500)] = 100,
                offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0) -> dict[str, Any]:

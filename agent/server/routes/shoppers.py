@@ -57,8 +57,8 @@ def post_events(shopper_id: ShopperId, body: EventsBody, caller: OwnerOrBackendD
 
 class ReceiptLine(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    sku: str = Field(min_length=1, max_length=32)
-    size: str = Field(min_length=1, max_length=8)
+    sku: str = Field(min_length=1, max_length=64)
+    size: str = Field(min_length=1, max_length=24)
     quantity: Whole = Field(ge=1, le=100)
     unit_price: Price
 
@@ -66,7 +66,7 @@ class ReceiptLine(BaseModel):
 class ReceiptBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
     receipt_id: str = Field(min_length=1, max_length=36, pattern=r"^[A-Za-z0-9_.:-]+$")
-    store_code: str = Field(min_length=1, max_length=8, json_schema_extra=shop_values("stores"))
+    store_code: str = Field(min_length=1, max_length=32, json_schema_extra=shop_values("stores"))
     loyalty_id: str | None = Field(default=None, max_length=32)
     email: str | None = Field(default=None, max_length=160,
                               pattern=r"^[^@ \t\n\r\f\v]+@[^@ \t\n\r\f\v]+\.[^@ \t\n\r\f\v]+$")
