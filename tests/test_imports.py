@@ -311,3 +311,31 @@ def test_the_example_feeds_import_into_postgresql(tmp_path: Path) -> None:
         hits = search_products(shop, "scarpe uomo", SearchFilters(department="menswear")).hits
         assert hits and all(h.price.amount > 0 for h in hits)
         assert counts(shop)["stores"] == 3
+
+
+def test_a_feed_in_another_currency_is_refused_rather_than_shown_as_euros(tmp_path: Path) -> None:
+    dollars = (EXAMPLES / "merchant.tsv").read_text(encoding="utf-8").replace(" EUR", " USD")
+    feed = tmp_path / "usd.tsv"
+    feed.write_text(dollars, encoding="utf-8")
+    result = sarto("import", "products", feed, "--data-dir", tmp_path / "data")
+    assert result.exit_code == 2 and "price in USD: this shop sells in EUR" in result.output
+    assert counts(open_shop(sqlite_url(tmp_path / "data"), tmp_path / "data"))["products"] == 0
+
+
+def test_english_paths_and_plurals_name_the_category(tmp_path: Path) -> None:
+    from tools.catalog.feeds.rows import FeedVariant
+    from tools.imports.drafts import category_of, department_of
+
+    def row(title: str, path: str, gender: str | None) -> FeedVariant:
+        return FeedVariant.model_validate({
+            "line": 2, "id": "X-1", "item_group_id": "X", "title": title, "description": None, "link": None,
+            "image_link": None, "availability": "in_stock", "price": "25.00", "currency": "EUR",
+            "sale_price": None, "brand": None, "gtin": None, "mpn": None, "condition": None,
+            "google_product_category": "Apparel & Accessories > Clothing", "product_type": path,
+            "gender": gender, "age_group": "adult", "color": "Black", "size": "M", "size_system": None,
+            "size_type": None, "material": None, "pattern": None, "quantity": None})
+
+    tee = row("Logo tee", "Men > T-Shirts", "male")
+    assert department_of(tee) == "menswear" and category_of(tee, "menswear") == "tshirt"
+    blazer = row("Slim fit blazer", "Women > Jackets & Coats > Blazers", None)
+    assert department_of(blazer) == "womenswear" and category_of(blazer, "womenswear") == "blazer"

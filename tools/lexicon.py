@@ -141,8 +141,8 @@ def match_terms(text: str) -> TermMatches:
         for n in range(min(_MAX_WORDS, len(words) - i), 0, -1):
             phrase = " ".join(words[i:i + n])
             hit = table.get(phrase)
-            if hit is None and n == 1 and len(phrase) > 3 and phrase.endswith("s"):
-                hit = table.get(phrase[:-1])  # English plurals: "blazers", "loafers"
+            if hit is None and len(phrase) > 3 and phrase.endswith("s"):
+                hit = table.get(phrase[:-1])  # English plurals: "blazers", "loafers", "t shirts"
             if hit is not None:
                 kind, key = hit
                 bucket = found.keys(kind)

@@ -21,6 +21,7 @@ from tools.lexicon import match_terms, normalise
 from tools.taxonomy import CATEGORIES, PATTERNS, SIZE_RUNS, size_system_for
 
 SKU_MAX = 64
+SHOP_CURRENCY = "EUR"
 _KIDS_AGE_GROUPS = {"kids", "toddler", "infant", "newborn"}
 _GENDER_DEPARTMENT = {"male": "menswear", "female": "womenswear"}
 # Google's size systems that are the same run as ours.
@@ -184,9 +185,24 @@ def _slug(text: str) -> str:
     return re.sub(r"[^A-Z0-9]+", "-", normalise(text).upper()).strip("-")[:12] or "X"
 
 
+def in_shop_currency(rows: list[FeedVariant]) -> tuple[list[FeedVariant], list[FeedProblem]]:
+    """Rows priced in the shop's currency, and a problem for each other one: every price a shopper
+    reads (answers, budgets, cards) is in the shop's currency, so a dollar price cannot pass as euros."""
+    kept, problems = [], []
+    for row in rows:
+        if row.currency == SHOP_CURRENCY:
+            kept.append(row)
+        else:
+            problems.append(FeedProblem(line=row.line, id=row.id, field="price",
+                                        reason=f"price in {row.currency}: this shop sells in "
+                                               f"{SHOP_CURRENCY}; export the feed in {SHOP_CURRENCY}"))
+    return kept, problems
+
+
 def build_drafts(rows: Iterable[FeedVariant]) -> tuple[list[ProductDraft], list[FeedProblem]]:
     """Group variant rows into products (group, colour, price); the problems of grouping."""
     groups: dict[tuple[str, str, Decimal], list[FeedVariant]] = {}
+    problems: list[FeedProblem] = []
     for row in rows:
         price = row.sale_price if row.sale_price is not None and row.sale_price < row.price else row.price
         groups.setdefault((row.item_group_id or row.id, normalise(row.color or ""), price), []).append(row)
@@ -194,7 +210,6 @@ def build_drafts(rows: Iterable[FeedVariant]) -> tuple[list[ProductDraft], list[
     for group, _, _ in groups:
         splits[group] = splits.get(group, 0) + 1
     drafts: list[ProductDraft] = []
-    problems: list[FeedProblem] = []
     for (group, colour_key, price), members in groups.items():
         first = members[0]
         sku = group if splits[group] == 1 else f"{group}-{_slug(colour_key or str(price))}-{price:.0f}"

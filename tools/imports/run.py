@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +21,7 @@ from tools.db.engine import session_scope
 from tools.db.shop import Shop
 from tools.imports import jobs
 from tools.imports.apply import Applied, Counts, Mode, apply_products, apply_stock, apply_stores, stamp
-from tools.imports.drafts import build_drafts
+from tools.imports.drafts import build_drafts, in_shop_currency
 from tools.imports.quality import write_report
 
 log = logging.getLogger(__name__)
@@ -107,13 +108,18 @@ def run_import(shop: Shop, kind: Kind, path: Path, *, mode: Mode = "incremental"
         else:
             rows = read_stock(path, max_bytes=max_bytes)
         good, problems = _split(rows, lambda n: on_progress and on_progress("read", n))
+        if kind == "products":
+            priced, foreign = in_shop_currency([r for r in good if isinstance(r, FeedVariant)])
+            good, problems = list(priced), problems + foreign
         timings["parse"] = time.perf_counter() - started
         errors = [p for p in problems if p.severity == "error"]
         counts.rejected = len(errors)
         total = len(good) + len(errors)
         if total and len(errors) > max_rejected * total:
+            common, times = Counter(p.reason for p in errors).most_common(1)[0]
             raise FeedError(f"{len(errors)} of {total} rows cannot be used (more than "
-                            f"{max_rejected:.0%}): nothing was imported; the report lists each row")
+                            f"{max_rejected:.0%}): nothing was imported; the report lists each row. "
+                            f"Most often ({times}×): {common}")
         progress("write", 0.4)
         with _writer_lock(shop):
             applied = _apply(shop, kind, good, mode, dry_run,
