@@ -82,6 +82,8 @@ class Product(Base):
     raw_attributes: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # feed columns Sarto does not map
     # {attribute: "seed" | "feed" | "rules" | "model" | "llm"}
     attribute_sources: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # {attribute: 0..1}, how sure the source is; an attribute absent here is certain (seed, feed)
+    attribute_confidence: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     content_hash: Mapped[str] = mapped_column(String(64))
     updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
