@@ -61,15 +61,18 @@ def test_the_example_feeds_import_and_the_stylist_dresses_from_them(imported_sho
                                                  Product.department == "menswear")).first()
         assert blazer is not None and blazer.origin == "feed"
         assert blazer.attribute_sources["category"] == "feed"
-        assert blazer.occasions is None and blazer.formality is None  # unknown until enrichment
+        # the feed says no occasion or formality: enrichment reads them, and says it only read them
+        assert blazer.formality is not None and blazer.occasions
+        assert blazer.attribute_sources["formality"] == "rules"
+        assert 0 < blazer.attribute_confidence["formality"] < 1
     found = search_products(shop, "giacca blu uomo", SearchFilters(department="menswear"))
     assert found.hits and {h.sku for h in found.hits} <= feed_skus
 
     assistant = Assistant.open(Settings(data_dir=data), shop)
     result = assistant.run(TurnRequest(shopper_id="imp-1", thread_id="imp-t1", language="it",
                                        message="Ho un colloquio di lavoro, uomo, taglia 50, budget 700 euro"))
-    # the feed says nothing of formality or occasions: its jackets, trousers and shirts still dress
-    # the look (a stylist works with what the shop has), and nothing comes from outside the feed
+    # the feed says nothing of formality or occasions: what enrichment read lets its jackets,
+    # trousers and shirts dress the look, and nothing comes from outside the feed
     outfit = next(c for c in result.cards if c.type == "sarto.outfit")
     assert {"jacket", "trousers"} <= {i.slot for i in outfit.items}
     assert {i.sku for i in outfit.items} <= feed_skus and outfit.total.amount <= 700

@@ -19,6 +19,8 @@ from sqlalchemy.orm import Session
 
 from tools.catalog.feeds.rows import FeedProblem, FeedStock, FeedStore
 from tools.db.models import Inventory, Product, Store, Variant
+from tools.enrichment.batch import enrich_many
+from tools.enrichment.values import Enrichment
 from tools.imports.drafts import ProductDraft
 from tools.taxonomy import LOCATION_ONLINE
 
@@ -61,24 +63,22 @@ def _cut(value: str | None, limit: int) -> str | None:
     return value if value is None or len(value) <= limit else value[:limit - 1] + "…"
 
 
-def _product_values(draft: ProductDraft, now: datetime) -> dict[str, Any]:
+def _product_values(draft: ProductDraft, now: datetime, enriched: Enrichment) -> dict[str, Any]:
+    raw = draft.raw_attributes | ({"tags": ", ".join(draft.tags)} if draft.tags else {})
     return {
-        "sku": draft.sku, "department": draft.department, "category": draft.category,
+        "sku": draft.sku,
         "title_it": _cut(draft.title, 200), "title_en": _cut(draft.title, 200),
         "description_it": draft.description, "description_en": draft.description,
         "brand": _cut(draft.brand, 48), "price": draft.price, "list_price": draft.list_price,
-        "currency": draft.currency, "colours": draft.colours, "pattern": draft.pattern,
-        "fabric": draft.fabric, "image": _fits(draft.image, 1000) or "", "link": _fits(draft.link, 1000),
+        "currency": draft.currency, "image": _fits(draft.image, 1000) or "", "link": _fits(draft.link, 1000),
         "product_type": _cut(draft.product_type, 500),
         "google_product_category": _cut(draft.google_product_category, 500),
         "gender": _fits(draft.gender, 16), "age_group": _fits(draft.age_group, 16),
         "material": _cut(draft.material, 200),
-        "raw_attributes": draft.raw_attributes or None, "attribute_sources": draft.sources,
-        "origin": "feed", "retired": False, "content_hash": draft.fingerprint(), "updated_at": now,
-        # the attributes the stylist reasons with are unknown until enrichment derives them
-        "subcategory": None, "occasions": None, "seasons": None, "fit": None, "style": None,
-        "formality": None, "compatible_categories": None, "target_age": None, "emotional": None,
-        "sustainability": None,
+        "raw_attributes": raw or None, "origin": "feed", "retired": False,
+        "content_hash": draft.fingerprint(), "updated_at": now, "sustainability": None,
+        # department, category, colours, pattern, fabric, occasions, ... with their sources
+        **enriched.columns(),
     }
 
 
@@ -97,8 +97,9 @@ def apply_products(session: Session, drafts: list[ProductDraft], mode: Mode, now
     new_rows: list[dict[str, Any]] = []
     changed_rows: list[dict[str, Any]] = []
     touched: list[ProductDraft] = []  # products whose variants are (re)written
-    for draft in drafts:
-        values = _product_values(draft, now)
+    enrichments = enrich_many([d.described() for d in drafts])
+    for draft, enriched in zip(drafts, enrichments, strict=True):
+        values = _product_values(draft, now, enriched)
         found = existing.get(draft.sku)
         if found is None:
             new_rows.append(values)

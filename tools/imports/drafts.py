@@ -17,8 +17,10 @@ from decimal import Decimal
 from typing import Any
 
 from tools.catalog.feeds.rows import FeedProblem, FeedVariant
+from tools.enrichment.batch import Described
+from tools.enrichment.materials import fabric_of, pattern_of
 from tools.lexicon import match_terms, normalise
-from tools.taxonomy import CATEGORIES, PATTERNS, SIZE_RUNS, size_system_for
+from tools.taxonomy import CATEGORIES, SIZE_RUNS, size_system_for
 
 SKU_MAX = 64
 SHOP_CURRENCY = "EUR"
@@ -28,7 +30,6 @@ _GENDER_DEPARTMENT = {"male": "menswear", "female": "womenswear"}
 _SIZE_SYSTEMS = {"IT": "IT", "EU": "EU", "INT": "INT"}
 _LETTER_SIZES = {"XXS", "XS", "S", "M", "L", "XL", "XXL", "XXXL", "2XL", "3XL"}
 _ONE_SIZE = {"TU", "OS", "ONE SIZE", "TAGLIA UNICA", "UNICA"}
-_FIBRE_PCT = re.compile(r"(\d{1,3})\s*%\s*([a-zà-ü]+)", re.IGNORECASE)
 
 
 @dataclass
@@ -66,14 +67,17 @@ class ProductDraft:
     pattern: str | None
     fabric: list[dict[str, Any]] | None
     raw_attributes: dict[str, Any]
+    tags: list[str] = field(default_factory=list)
     variants: list[DraftVariant] = field(default_factory=list)
 
-    @property
-    def sources(self) -> dict[str, str]:
-        """Where each known attribute came from (the feed, read by rules where it was words)."""
-        known = {"department": self.department, "category": self.category, "colours": self.colours,
-                 "fabric": self.fabric, "pattern": self.pattern}
-        return {k: "feed" for k, v in known.items() if v}
+    def described(self) -> Described:
+        """What enrichment reads of this product."""
+        return Described(self.brand, {
+            "title": self.title, "description": self.description, "product_type": self.product_type,
+            "google_product_category": self.google_product_category, "tags": self.tags,
+            "department": self.department, "category": self.category, "colours": self.colours,
+            "pattern": self.pattern, "fabric": self.fabric, "material": self.material,
+            "raw_attributes": self.raw_attributes})
 
     def fingerprint(self) -> str:
         """Changes when anything the import writes for this product changes."""
@@ -119,26 +123,6 @@ def colours_of(color: str | None, title: str) -> list[str]:
     return found
 
 
-def fabric_of(material: str | None) -> list[dict[str, Any]] | None:
-    """'70% lana, 30% cashmere' → [{"fibre": "wool", "pct": 70}, ...] when every fibre is known."""
-    from tools.lexicon import FIBRE_WORDS
-
-    if not material:
-        return None
-    parts = _FIBRE_PCT.findall(material)
-    if not parts:
-        words = normalise(material).split()
-        fibres = [FIBRE_WORDS[w] for w in words if w in FIBRE_WORDS]
-        return [{"fibre": fibres[0], "pct": 100}] if len(fibres) == 1 else None
-    fabric = []
-    for pct, word in parts:
-        fibre = FIBRE_WORDS.get(normalise(word))
-        if fibre is None:
-            return None
-        fabric.append({"fibre": fibre, "pct": int(pct)})
-    return fabric
-
-
 def size_system_of(size: str, declared: str | None, category: str | None,
                    department: str | None) -> str | None:
     """The run a size belongs to: the feed's own system when it is one of ours, else its shape."""
@@ -154,25 +138,6 @@ def size_system_of(size: str, declared: str | None, category: str | None,
         if label in SIZE_RUNS.get(expected, {}).get(department, ()):
             return expected
     return None
-
-
-_PATTERN_WORDS = {"tinta unita": "solid", "unito": "solid", "plain": "solid", "gessato": "pinstripe",
-                  "quadri": "check", "a quadri": "check", "checked": "check", "plaid": "check",
-                  "tartan": "check", "righe": "stripes", "a righe": "stripes", "striped": "stripes",
-                  "spigato": "herringbone", "floreale": "floral", "fiori": "floral", "a fiori": "floral",
-                  "pois": "polka_dots", "a pois": "polka_dots", "polka dot": "polka_dots",
-                  "polka dots": "polka_dots"}
-
-
-def pattern_of(pattern: str | None) -> str | None:
-    """The taxonomy's pattern key the feed's pattern names; unknown (None) when it names none."""
-    if not pattern:
-        return None
-    word = normalise(pattern)
-    key = word.replace(" ", "_")
-    if key in PATTERNS:
-        return key
-    return _PATTERN_WORDS.get(word)
 
 
 def _units(row: FeedVariant) -> int:
@@ -229,6 +194,7 @@ def build_drafts(rows: Iterable[FeedVariant]) -> tuple[list[ProductDraft], list[
             fabric=fabric_of(first.material),
             raw_attributes=dict(first.extra) | ({"pattern": first.pattern}
                                                 if first.pattern and not pattern_of(first.pattern) else {}),
+            tags=list(first.tags),
             variants=[DraftVariant(id=m.id, size=(m.size or "TU").strip(), gtin=m.gtin, colour=m.color,
                                    size_system=size_system_of(m.size or "TU", m.size_system, category,
                                                               department),
