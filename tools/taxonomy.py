@@ -337,3 +337,9 @@ UNKNOWN_GOAL = "unknown"
 GOAL_KEYS: tuple[str, ...] = (*GOALS, UNKNOWN_GOAL)
 
 LOCATION_ONLINE = "online"
+
+# The attributes the stylist reasons with, which a thin feed may lack and enrichment derives; each
+# known value has a source (seed, feed, rules, model, llm) and a confidence.
+ENRICHED_ATTRIBUTES = ("department", "category", "subcategory", "colours", "pattern", "fabric", "fit",
+                       "formality", "occasions", "seasons", "style", "emotional",
+                       "compatible_categories", "target_age")

@@ -96,6 +96,16 @@ def import_inventory(path: Annotated[Path, typer.Argument(help="Google local inv
 
 
 @app.command()
+def enrich(data_dir: DataDir = None) -> None:
+    """Derive the imported products' attributes again (occasions, formality, seasons, ...)."""
+    from tools.imports.reenrich import reenrich
+
+    done = reenrich(_shop(data_dir))
+    typer.echo(f"{done.products:,} imported products enriched again, {done.changed:,} changed, "
+               f"in {done.seconds:.1f} s (job {done.job_id})")
+
+
+@app.command()
 def quality(out: Annotated[Path, typer.Option(help="folder for report.html and report.json")],
             data_dir: DataDir = None) -> None:
     """Write the catalog's data-quality report (HTML + JSON)."""

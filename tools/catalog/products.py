@@ -13,6 +13,7 @@ from tools.db.engine import session_scope
 from tools.db.models import Product
 from tools.db.shop import Shop
 from tools.shapes import ProductFacts
+from tools.taxonomy import ENRICHED_ATTRIBUTES
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,21 @@ def product_record(shop: Shop, sku: str) -> ProductRecord | None:
             sizes=[{"variant_id": v.id, "size": v.size, "size_system": v.size_system}
                    for v in product.variants],
             content_hash=product.content_hash)
+
+
+def attribute_provenance(columns: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Each attribute the stylist reasons with: its value, where it came from and how sure that is
+    (a value with no confidence recorded is the seed's or the retailer's own: certain)."""
+    sources = columns.get("attribute_sources") or {}
+    confidence = columns.get("attribute_confidence") or {}
+    out: dict[str, dict[str, Any]] = {}
+    for name in ENRICHED_ATTRIBUTES:
+        value = columns.get(name)
+        known = value not in (None, [], "")
+        out[name] = {"value": value if known else None,
+                     "source": sources.get(name) if known else None,
+                     "confidence": float(confidence.get(name, 1.0)) if known else 0.0}
+    return out
 
 
 def product_facts(shop: Shop, skus: Iterable[str | None]) -> dict[str, ProductFacts]:

@@ -5,11 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from tools.taxonomy import ENRICHED_ATTRIBUTES
+
 Source = Literal["seed", "feed", "rules", "model", "llm"]
-# The attributes enrichment derives, in the order a person reads them.
-ATTRIBUTES = ("department", "category", "subcategory", "colours", "pattern", "fabric", "fit",
-              "formality", "occasions", "seasons", "style", "emotional", "compatible_categories",
-              "target_age")
+ATTRIBUTES = ENRICHED_ATTRIBUTES
 # A retailer's own column (or a mapping target) wins over anything derived: these are the names it may use.
 OVERRIDE_NAMES = {
     "department": "department", "reparto": "department", "category": "category",

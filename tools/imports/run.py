@@ -37,7 +37,7 @@ _WRITING: dict[str, threading.Lock] = {}
 _GUARD = threading.Lock()
 
 
-def _writer_lock(shop: Shop) -> threading.Lock:
+def writer_lock(shop: Shop) -> threading.Lock:
     with _GUARD:
         return _WRITING.setdefault(str(shop.engine.url), threading.Lock())
 
@@ -121,7 +121,7 @@ def run_import(shop: Shop, kind: Kind, path: Path, *, mode: Mode = "incremental"
                             f"{max_rejected:.0%}): nothing was imported; the report lists each row. "
                             f"Most often ({times}×): {common}")
         progress("write", 0.4)
-        with _writer_lock(shop):
+        with writer_lock(shop):
             applied = _apply(shop, kind, good, mode, dry_run,
                              lambda f: progress("write", 0.4 + 0.4 * f, persist=False))
             timings["write"] = time.perf_counter() - started - timings["parse"]
@@ -131,7 +131,7 @@ def run_import(shop: Shop, kind: Kind, path: Path, *, mode: Mode = "incremental"
             if not dry_run:
                 progress("index", 0.8)
                 mark = time.perf_counter()
-                embedded = _refresh(shop, kind, applied)
+                embedded = refresh_index(shop, kind, applied)
                 timings["index"] = time.perf_counter() - mark
                 if embedded is not None:
                     counts.embedded, timings["embed"] = embedded
@@ -179,7 +179,7 @@ def _apply(shop: Shop, kind: Kind, good: list[Any], mode: Mode, dry_run: bool,
     return holder[0]
 
 
-def _refresh(shop: Shop, kind: Kind, applied: Applied) -> tuple[int, float] | None:
+def refresh_index(shop: Shop, kind: Kind, applied: Applied) -> tuple[int, float] | None:
     """Make the change visible to this process now (other processes poll `catalog_version`);
     for products, how many were embedded and the seconds encoding took."""
     from tools.catalog.index import INDEX, catalog_index

@@ -17,7 +17,7 @@ from agent.server.fields import STORE_CODE_MAX, SizeLabel, VariantId, Whole, is_
 from agent.server.openapi import problem_responses, shop_values
 from agent.server.problems import ApiError, not_found
 from tools.catalog.index_text import fabric_label
-from tools.catalog.products import product_record
+from tools.catalog.products import attribute_provenance, product_record
 from tools.catalog.search import SearchError, browse_products
 from tools.db.shop import Shop
 from tools.shapes import Money, SearchFilters
@@ -121,6 +121,7 @@ def product_detail(sku: Sku, shop: ShopDep, lang: Lang = "it") -> dict[str, Any]
         "title": columns["title_en" if lang == "en" else "title_it"],
         "description": columns["description_en" if lang == "en" else "description_it"],
         "sizes": sizes,
+        "attributes": attribute_provenance(columns),
         "sizes_in_stock": availability.sizes_in_stock,
         "availability": [loc.model_dump(mode="json") for loc in availability.locations],
         "image": f"/images/{columns['sku']}.svg",
