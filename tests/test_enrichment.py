@@ -134,3 +134,26 @@ def test_an_import_keeps_sources_overrides_and_the_product_page_shows_them(tmp_p
         assert s.scalar(select(ImportJob.kind).where(ImportJob.kind == "enrich")) == "enrich"
     again = CliRunner().invoke(app, ["enrich", "--data-dir", str(data)], catch_exceptions=False)
     assert "0 changed" in again.output
+
+
+@pytest.mark.slow
+def test_the_model_names_a_category_the_lexicons_cannot_read_and_says_it_guessed(tmp_path: Path) -> None:
+    feed = tmp_path / "feed.tsv"
+    rows = [["id", "title", "price", "availability", "gender", "age_group", "color", "size", "material"],
+            ["MC-1-M", "Maglioncino in cashmere grigio", "149.00 EUR", "in_stock", "female", "adult",
+             "Grigio", "M", "100% cashmere"],
+            ["GC-1", "Gift card", "50.00 EUR", "in_stock", "", "", "", "", ""]]
+    with feed.open("w", newline="", encoding="utf-8") as f:
+        csv.writer(f, delimiter="\t").writerows(rows)
+    data = tmp_path / "data"
+    shop = open_shop(sqlite_url(data), data)
+    assert run_import(shop, "products", feed).ok
+    with session_scope(shop.engine) as s:
+        jumper = s.scalars(select(Product).where(Product.sku == "MC-1-M")).one()
+        gift = s.scalars(select(Product).where(Product.sku == "GC-1")).one()
+    sources, sure = jumper.attribute_sources or {}, jumper.attribute_confidence or {}
+    assert jumper.category == "knitwear" and sources["category"] == "model" and sure["category"] <= 0.7
+    # what follows from the guessed category is derived, and no surer than the guess
+    assert jumper.seasons == ["autumn", "winter"] and jumper.occasions
+    assert sure["seasons"] <= sure["category"] and sure["formality"] <= sure["category"]
+    assert gift.category is None and gift.occasions is None  # nothing is like a gift card: unknown

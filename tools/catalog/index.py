@@ -242,6 +242,16 @@ class CatalogIndex:
         self.snapshot = replace(snap, stock=load_stock(self.shop.engine, snap.catalog),
                                 loaded_at=time.time())
 
+    def vectors_of(self, skus: list[str]) -> dict[str, np.ndarray]:
+        """The embedded vectors of these products as search holds them (enrichment reads them
+        instead of encoding the same texts again)."""
+        snap = self.snapshot
+        if snap is None:
+            return {}
+        rows = {sku: row for row, sku in enumerate(snap.catalog.skus)}
+        return {sku: snap.vectors[rows[sku]] for sku in skus
+                if sku in rows and bool(snap.embedded[rows[sku]])}
+
     # --- indexing ------------------------------------------------------------------------------
 
     def sync(self, progress: bool = True) -> IndexStats:

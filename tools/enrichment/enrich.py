@@ -103,6 +103,10 @@ def enrich(*, title: str, description: str | None, product_type: str | None,
         out.set("category", named[0].category, "feed", FEED_SURE)
     out.set("category", category, "feed", FEED_SURE)
     out.set("category", named[0].category if named else None, "rules", 0.8)
+    if out.get("category") is None:  # the shop's own category words, anywhere in the title or tags
+        said_categories = [c for c in match_terms(f"{title} {tag_text}").categories
+                           if dept is None or dept in CATEGORIES[c].departments]
+        out.set("category", said_categories[0] if said_categories else None, "rules", 0.75)
     cat = out.get("category")
     kind = named[0] if named is not None and named[0].category == cat else None
     if kind is None and cat is not None:

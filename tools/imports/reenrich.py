@@ -16,12 +16,12 @@ from sqlalchemy import select, update
 from tools.db.engine import session_scope
 from tools.db.models import Product
 from tools.db.shop import Shop
-from tools.enrichment.batch import Described, enrich_many
+from tools.enrichment.batch import enrich_many
 from tools.imports import jobs
 from tools.imports.apply import Applied, Counts
+from tools.imports.records import described_record
 from tools.imports.run import refresh_index, writer_lock
 
-_FEED_OWN = ("department", "category", "colours", "pattern", "fabric")
 _DERIVED = ("department", "category", "subcategory", "colours", "pattern", "fabric", "fit", "formality",
             "occasions", "seasons", "style", "emotional", "compatible_categories", "target_age",
             "attribute_sources", "attribute_confidence")
@@ -35,19 +35,6 @@ class Reenriched:
     seconds: float
 
 
-def _described(p: Product) -> Described:
-    sources = p.attribute_sources or {}
-    said = {name: getattr(p, name) if sources.get(name) == "feed" else None for name in _FEED_OWN}
-    raw = dict(p.raw_attributes or {})
-    tags = [t.strip() for t in str(raw.get("tags", "")).split(",") if t.strip()]
-    return Described(p.brand, {
-        "title": p.title_it, "description": p.description_it, "product_type": p.product_type,
-        "google_product_category": p.google_product_category, "tags": tags,
-        "department": said["department"], "category": said["category"], "colours": said["colours"] or [],
-        "pattern": said["pattern"], "fabric": said["fabric"], "material": p.material,
-        "raw_attributes": raw})
-
-
 def reenrich(shop: Shop) -> Reenriched:
     """Enrich every product that came from a feed again; write the ones whose attributes changed."""
     started = time.perf_counter()
@@ -58,15 +45,20 @@ def reenrich(shop: Shop) -> Reenriched:
     try:
         with writer_lock(shop), session_scope(shop.engine) as session:
             products = list(session.scalars(select(Product).where(Product.origin == "feed")))
-            for product, enriched in zip(products, enrich_many([_described(p) for p in products]),
+            for product, enriched in zip(products, enrich_many([described_record(p) for p in products]),
                                          strict=True):
                 values = {k: v for k, v in enriched.columns().items() if k in _DERIVED}
+                guessed = (product.attribute_sources or {}).get("category") == "model"
+                if guessed and values["category"] is None:
+                    continue  # the rules still cannot read it: the model's reading stands
                 if any(getattr(product, k) != v for k, v in values.items()):
                     changed.append({"id": product.id, **values})
                     skus.append(product.sku)
             for start in range(0, len(changed), 1000):
                 session.execute(update(Product), changed[start:start + 1000])
-        refresh_index(shop, "products", Applied(Counts(), changed_skus=skus))
+        # products still of unknown category get the model's reading too
+        unknown = [p.sku for p in products if p.category is None and p.sku not in skus]
+        refresh_index(shop, "products", Applied(Counts(), changed_skus=skus + unknown))
     except Exception as exc:
         jobs.finish_job(shop.engine, job_id, succeeded=False, counts={}, problems=[],
                         error=f"enrichment failed and nothing was applied ({type(exc).__name__})",

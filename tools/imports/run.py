@@ -22,6 +22,7 @@ from tools.db.shop import Shop
 from tools.imports import jobs
 from tools.imports.apply import Applied, Counts, Mode, apply_products, apply_stock, apply_stores, stamp
 from tools.imports.drafts import build_drafts, in_shop_currency
+from tools.imports.model_pass import fill_by_model
 from tools.imports.quality import write_report
 
 log = logging.getLogger(__name__)
@@ -195,5 +196,15 @@ def refresh_index(shop: Shop, kind: Kind, applied: Applied) -> tuple[int, float]
         return None
     if not applied.changed_skus:  # the index already holds every product as it is
         return 0, 0.0
-    stats = catalog_index(shop, for_sync=True).sync(progress=False)
-    return stats.embedded, stats.encode_s
+    index = catalog_index(shop, for_sync=True)
+    stats = index.sync(progress=False)
+    embedded, encode_s = stats.embedded, stats.encode_s
+    try:
+        filled = fill_by_model(shop, applied.changed_skus)
+    except Exception:  # the import is whole without it: those products stay unknown
+        log.exception("the model pass after an import failed")
+        filled = []
+    if filled:  # their index text now names the category: embed those again
+        again = index.sync(progress=False)
+        encode_s += again.encode_s
+    return embedded, encode_s
