@@ -26,6 +26,7 @@ def _import(kind: str, path: Path, mode: str, dry_run: bool, max_mb: float | Non
             data_dir: Path | None, fmt: str | None = None, mapping: Path | None = None) -> None:
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
+    from agent.planning.model_factory import build_labeller
     from tools.imports.run import run_import
 
     if mode not in ("incremental", "full"):
@@ -52,7 +53,7 @@ def _import(kind: str, path: Path, mode: str, dry_run: bool, max_mb: float | Non
 
         result = run_import(shop, kind, path, mode=mode, dry_run=dry_run, fmt=fmt,  # type: ignore[arg-type]
                             mapping=mapping, max_bytes=int(max_mb * 1024 * 1024), max_rejected=max_rejected,
-                            on_progress=on_progress)
+                            on_progress=on_progress, labeller=build_labeller(get_settings()))
     counts = ", ".join(f"{k} {v:,}" for k, v in result.counts.items() if v)
     report = f" — report: {result.report_dir / 'report.html'}" if result.report_dir else ""
     if not result.ok:
@@ -98,9 +99,11 @@ def import_inventory(path: Annotated[Path, typer.Argument(help="Google local inv
 @app.command()
 def enrich(data_dir: DataDir = None) -> None:
     """Derive the imported products' attributes again (occasions, formality, seasons, ...)."""
+    from agent.planning.model_factory import build_labeller
+    from agent.settings import get_settings
     from tools.imports.reenrich import reenrich
 
-    done = reenrich(_shop(data_dir))
+    done = reenrich(_shop(data_dir), build_labeller(get_settings()))
     typer.echo(f"{done.products:,} imported products enriched again, {done.changed:,} changed, "
                f"in {done.seconds:.1f} s (job {done.job_id})")
 

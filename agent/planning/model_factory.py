@@ -43,3 +43,21 @@ def build_chat_model(settings: Settings) -> Any:
         timeout=settings.llm_timeout_s,
         temperature=0,
     )
+
+
+def build_labeller(settings: Settings) -> Any:
+    """The configured model as catalog enrichment asks it (tools.enrichment.llm.Labeller), or
+    None when no model is configured: enrichment then stops at the rules and MiniLM."""
+    if not settings.llm_model:
+        return None
+    from langchain_core.messages import HumanMessage, SystemMessage
+
+    from tools.enrichment.llm import Labeller
+
+    model = build_chat_model(settings)
+
+    def ask(system: str, user: str) -> str:
+        answer = model.invoke([SystemMessage(system), HumanMessage(user)])
+        return str(answer.content)
+
+    return Labeller(ask=ask, model=settings.llm_model)

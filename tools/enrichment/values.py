@@ -44,6 +44,11 @@ class Enrichment:
             return
         self.values[name] = Derived(value, source, max(0.0, min(1.0, confidence)))
 
+    def put(self, name: str, value: Any, source: Source, confidence: float) -> None:
+        """Replace a value with a surer one (the LLM pass over an unsure rule)."""
+        self.values.pop(name, None)
+        self.set(name, value, source, confidence)
+
     def get(self, name: str) -> Any:
         found = self.values.get(name)
         return found.value if found else None

@@ -51,6 +51,7 @@ class Applied:
     counts: Counts
     problems: list[FeedProblem] = field(default_factory=list)
     changed_skus: list[str] = field(default_factory=list)
+    enrich_s: float = 0.0  # seconds spent deriving attributes (rules, and the LLM when configured)
 
 
 def _fits(value: str | None, limit: int) -> str | None:
@@ -83,7 +84,8 @@ def _product_values(draft: ProductDraft, now: datetime, enriched: Enrichment) ->
 
 
 def apply_products(session: Session, drafts: list[ProductDraft], mode: Mode, now: datetime,
-                   progress: Progress | None = None) -> Applied:
+                   progress: Progress | None = None,
+                   enrichments: list[Enrichment] | None = None) -> Applied:
     """Upsert products, their variants and their online stock in bulk (Core executemany: an
     ORM object per row would be ~10x slower on a 50,000-variant feed)."""
     applied = Applied(Counts(read=len(drafts)))
@@ -97,7 +99,8 @@ def apply_products(session: Session, drafts: list[ProductDraft], mode: Mode, now
     new_rows: list[dict[str, Any]] = []
     changed_rows: list[dict[str, Any]] = []
     touched: list[ProductDraft] = []  # products whose variants are (re)written
-    enrichments = enrich_many([d.described() for d in drafts])
+    if enrichments is None:
+        enrichments = enrich_many([d.described() for d in drafts])
     for draft, enriched in zip(drafts, enrichments, strict=True):
         values = _product_values(draft, now, enriched)
         found = existing.get(draft.sku)

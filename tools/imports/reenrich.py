@@ -17,10 +17,11 @@ from tools.db.engine import session_scope
 from tools.db.models import Product
 from tools.db.shop import Shop
 from tools.enrichment.batch import enrich_many
+from tools.enrichment.llm import AnswerCache, Labeller, llm_pass
 from tools.imports import jobs
 from tools.imports.apply import Applied, Counts
 from tools.imports.records import described_record
-from tools.imports.run import refresh_index, writer_lock
+from tools.imports.run import LLM_CACHE, refresh_index, writer_lock
 
 _DERIVED = ("department", "category", "subcategory", "colours", "pattern", "fabric", "fit", "formality",
             "occasions", "seasons", "style", "emotional", "compatible_categories", "target_age",
@@ -35,7 +36,7 @@ class Reenriched:
     seconds: float
 
 
-def reenrich(shop: Shop) -> Reenriched:
+def reenrich(shop: Shop, labeller: Labeller | None = None) -> Reenriched:
     """Enrich every product that came from a feed again; write the ones whose attributes changed."""
     started = time.perf_counter()
     job_id = jobs.create_job(shop.engine, "enrich", "full", "(catalog)", False)
@@ -45,8 +46,14 @@ def reenrich(shop: Shop) -> Reenriched:
     try:
         with writer_lock(shop), session_scope(shop.engine) as session:
             products = list(session.scalars(select(Product).where(Product.origin == "feed")))
-            for product, enriched in zip(products, enrich_many([described_record(p) for p in products]),
-                                         strict=True):
+            described = [described_record(p) for p in products]
+            enrichments = enrich_many(described)
+            if labeller is not None:
+                items = [(p.sku, d.fields, e)
+                         for p, d, e in zip(products, described, enrichments, strict=True)]
+                enrichments, _ = llm_pass(items, labeller.ask, labeller.model,
+                                          AnswerCache(shop.data_dir / LLM_CACHE))
+            for product, enriched in zip(products, enrichments, strict=True):
                 values = {k: v for k, v in enriched.columns().items() if k in _DERIVED}
                 guessed = (product.attribute_sources or {}).get("category") == "model"
                 if guessed and values["category"] is None:

@@ -19,9 +19,12 @@ from tools.catalog.feeds import FeedError, read_products, read_stock, read_store
 from tools.catalog.feeds.rows import FeedProblem, FeedStock, FeedStore, FeedVariant
 from tools.db.engine import session_scope
 from tools.db.shop import Shop
+from tools.enrichment.batch import enrich_many
+from tools.enrichment.llm import AnswerCache, Labeller, llm_pass
+from tools.enrichment.values import Enrichment
 from tools.imports import jobs
 from tools.imports.apply import Applied, Counts, Mode, apply_products, apply_stock, apply_stores, stamp
-from tools.imports.drafts import build_drafts, in_shop_currency
+from tools.imports.drafts import ProductDraft, build_drafts, in_shop_currency
 from tools.imports.model_pass import fill_by_model
 from tools.imports.quality import write_report
 
@@ -31,6 +34,7 @@ Kind = Literal["products", "stores", "inventory"]
 KINDS: tuple[Kind, ...] = ("products", "stores", "inventory")
 DEFAULT_MAX_BYTES = 512 * 1024 * 1024
 DEFAULT_MAX_REJECTED = 0.02  # a feed with more bad rows than this is refused whole
+LLM_CACHE = "llm_enrichment.json"  # the model's answers by content hash, in the data folder
 Row = TypeVar("Row")
 # One import writes at a time per database in this process: SQLite has one writer, and two
 # imports interleaving their diffs would each compare against rows the other is replacing.
@@ -81,6 +85,7 @@ def _split(rows: Iterator[Row | FeedProblem],
 def run_import(shop: Shop, kind: Kind, path: Path, *, mode: Mode = "incremental", dry_run: bool = False,
                fmt: str | None = None, mapping: Path | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
                max_rejected: float = DEFAULT_MAX_REJECTED, job_id: str | None = None,
+               labeller: Labeller | None = None,
                on_progress: Callable[[str, float], None] | None = None) -> ImportResult:
     """Import `path` as `kind`. Never raises for bad input: the result says what failed and why."""
     engine = shop.engine
@@ -124,8 +129,9 @@ def run_import(shop: Shop, kind: Kind, path: Path, *, mode: Mode = "incremental"
         progress("write", 0.4)
         with writer_lock(shop):
             applied = _apply(shop, kind, good, mode, dry_run,
-                             lambda f: progress("write", 0.4 + 0.4 * f, persist=False))
-            timings["write"] = time.perf_counter() - started - timings["parse"]
+                             lambda f: progress("write", 0.4 + 0.4 * f, persist=False), labeller)
+            timings["enrich"] = applied.enrich_s
+            timings["write"] = time.perf_counter() - started - timings["parse"] - applied.enrich_s
             problems += applied.problems
             applied.counts.rejected += counts.rejected
             counts = applied.counts
@@ -158,14 +164,23 @@ def run_import(shop: Shop, kind: Kind, path: Path, *, mode: Mode = "incremental"
 
 
 def _apply(shop: Shop, kind: Kind, good: list[Any], mode: Mode, dry_run: bool,
-           progress: Callable[[float], None]) -> Applied:
+           progress: Callable[[float], None], labeller: Labeller | None) -> Applied:
     now = stamp()
     holder: list[Applied] = []
+    drafts: list[ProductDraft] = []
+    grouping: list[FeedProblem] = []
+    enrichments: list[Enrichment] = []
+    enrich_s = 0.0
+    if kind == "products":  # before the write transaction: a model's answers take seconds
+        drafts, grouping = build_drafts(r for r in good if isinstance(r, FeedVariant))
+        mark = time.perf_counter()
+        enrichments = enrich_drafts(shop, drafts, labeller)
+        enrich_s = time.perf_counter() - mark
     try:
         with session_scope(shop.engine) as session:
             if kind == "products":
-                drafts, grouping = build_drafts(r for r in good if isinstance(r, FeedVariant))
-                applied = apply_products(session, drafts, mode, now, progress)
+                applied = apply_products(session, drafts, mode, now, progress, enrichments)
+                applied.enrich_s = enrich_s
                 applied.problems = grouping + applied.problems
                 applied.counts.rejected += len(grouping)
             elif kind == "stores":
@@ -178,6 +193,18 @@ def _apply(shop: Shop, kind: Kind, good: list[Any], mode: Mode, dry_run: bool,
     except _DryRun:
         pass
     return holder[0]
+
+
+def enrich_drafts(shop: Shop, drafts: list[ProductDraft], labeller: Labeller | None) -> list[Enrichment]:
+    """Rules (and the house style) for every draft; then, with a model configured, its answers for
+    what the rules left unknown or unsure."""
+    enrichments = enrich_many([d.described() for d in drafts])
+    if labeller is None:
+        return enrichments
+    items = [(d.sku, d.described().fields, e) for d, e in zip(drafts, enrichments, strict=True)]
+    enriched, sent = llm_pass(items, labeller.ask, labeller.model, AnswerCache(shop.data_dir / LLM_CACHE))
+    log.info("LLM enrichment: %d batches sent for %d products", sent, len(drafts))
+    return enriched
 
 
 def refresh_index(shop: Shop, kind: Kind, applied: Applied) -> tuple[int, float] | None:

@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import FileResponse
 
+from agent.planning.model_factory import build_labeller
 from agent.server.deps import ApiKeyDep, SettingsDep, ShopDep
 from agent.server.edge import unusable_text
 from agent.server.openapi import problem_responses
@@ -85,7 +86,7 @@ async def create_import(
     task = asyncio.create_task(asyncio.to_thread(
         run_import, shop, kind, target, mode=mode, dry_run=checking,
         fmt=None if format == "auto" else format, max_bytes=limit,
-        job_id=job_id))
+        job_id=job_id, labeller=build_labeller(settings)))
     _background.add(task)
     task.add_done_callback(_background.discard)
     job = jobs.get_job(shop.engine, job_id)
