@@ -1,0 +1,2 @@
+"""The enrichment round trip: the seed shop exported as a thin retailer feed, imported, and scored
+against the seed's own attributes (`sarto eval-enrichment`)."""
