@@ -173,7 +173,7 @@ def score_records(truth: dict[str, Record], predicted: dict[str, Record],
         coverage = sum(p is not None for p in preds) / len(preds) if preds else 0.0
         sources = Counter(str((predicted[sku].get("attribute_sources") or {}).get(m.attribute, "?"))
                           for sku in truth if sku in predicted and m.value(predicted[sku]) is not None)
-        rows.append(Score(m.name, m.kind, round(value, 4), round(baseline, 4), round(coverage, 4), m.goal,
+        rows.append(Score(m.name, m.kind, value, baseline, coverage, m.goal,
                           None if m.goal is None else value >= m.goal, n, dict(sorted(sources.items()))))
     return rows
 
@@ -197,8 +197,8 @@ def calibration(truth: dict[str, Record], predicted: dict[str, Record],
             (high if float(conf) >= HIGH_CONFIDENCE else low).append(_one(m.kind, pred, m.value(truth[sku])))
     if not high and not low:
         return None
-    return Calibration(len(high), round(sum(high) / len(high), 4) if high else None,
-                       len(low), round(sum(low) / len(low), 4) if low else None)
+    return Calibration(len(high), sum(high) / len(high) if high else None,
+                       len(low), sum(low) / len(low) if low else None)
 
 
 # --- reading the shops ----------------------------------------------------------------------------
