@@ -195,3 +195,14 @@ def test_the_eval_report_shows_the_enrichment_table(round_trip: tuple[Path, dict
     assert "Enrichment (thin round trip)" in html and 'id="crosslang"' in html
     assert html.count("occasions (micro-F1)") == 2  # one table per language
     assert "| occasions (micro-F1) |" in (tmp_path / "enrichment.md").read_text(encoding="utf-8")
+
+
+def test_the_replay_table_puts_each_shop_beside_the_rich_one() -> None:
+    from evals.enrichment.tables import replay_table
+
+    bars = {"goal_accuracy": 0.95, "case_pass_rate": None}
+    table = replay_table({"rich": {"goal_accuracy": 1.0, "case_pass_rate": 0.9, "bars": bars},
+                          "thin it": {"goal_accuracy": 0.5, "case_pass_rate": None, "bars": bars}})
+    assert "| metric | rich | thin it | bar |" in table
+    assert "| goal_accuracy | 1.000 | 0.500 | ≥ 0.95 |" in table
+    assert "| case_pass_rate | 0.900 | n/a |  |" in table

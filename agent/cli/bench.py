@@ -92,6 +92,8 @@ def eval_enrichment(
                         ] = "both",
     crosslang: Annotated[bool, typer.Option(help="also measure cross-language search recall")] = True,
     queries: Annotated[int, typer.Option(min=10, max=5000, help="cross-language query pairs at most")] = 400,
+    replay: Annotated[bool, typer.Option(help="also run the eval suite on the rich and the thin shops")
+                      ] = False,
     out: Annotated[Path, typer.Option(help="folder for enrichment.json/.md (and report.html if an eval "
                                            "run is there)")] = Path("data/eval/latest"),
 ) -> None:
@@ -109,7 +111,8 @@ def eval_enrichment(
     if language != "both":
         languages = ("it",) if language == "it" else ("en",)
     try:
-        trip = run_round_trip(products, workdir, languages, crosslang=crosslang, queries=queries)
+        trip = run_round_trip(products, workdir, languages, crosslang=crosslang, queries=queries,
+                              replay=replay)
     except RoundTripError as exc:
         fail(str(exc))
     write_outputs(trip, out)

@@ -37,10 +37,12 @@ class RoundTrip:
     scores: list[EnrichmentScores]
     crosslang: list[dict[str, Any]]
     timings_s: dict[str, float] = field(default_factory=dict)
+    replay: dict[str, dict[str, Any]] = field(default_factory=dict)  # shop -> the suite's gate values
 
     def as_dict(self) -> dict[str, Any]:
         return {"products": self.products, "seed": SEED, "scores": [s.as_dict() for s in self.scores],
-                "crosslang": self.crosslang, "crosslang_goal": CROSSLANG_GOAL, "timings_s": self.timings_s}
+                "crosslang": self.crosslang, "crosslang_goal": CROSSLANG_GOAL, "replay": self.replay,
+                "timings_s": self.timings_s}
 
 
 def seed_shop_at(folder: Path, products: int) -> Shop:
@@ -67,8 +69,9 @@ def import_thin(seed: Shop, workdir: Path, products: int, language: Language) ->
 
 
 def run_round_trip(products: int, workdir: Path, languages: tuple[Language, ...] = LANGUAGES,
-                   crosslang: bool = True, queries: int = 400) -> RoundTrip:
-    """Score enrichment for each language; cross-language recall needs both thin shops."""
+                   crosslang: bool = True, queries: int = 400, replay: bool = False) -> RoundTrip:
+    """Score enrichment for each language; cross-language recall needs both thin shops; `replay`
+    also runs the evaluation suite on the rich shop and on each thin one."""
     workdir.mkdir(parents=True, exist_ok=True)
     timings: dict[str, float] = {}
     started = time.perf_counter()
@@ -90,8 +93,15 @@ def run_round_trip(products: int, workdir: Path, languages: tuple[Language, ...]
         recall = [vars(cross_language_recall(seed, thin[language], language, query_set))
                   for language in LANGUAGES]
         timings["crosslang"] = time.perf_counter() - mark
+    suite: dict[str, dict[str, Any]] = {}
+    if replay:
+        from evals.enrichment.replay import replay_suite
+
+        mark = time.perf_counter()
+        suite = replay_suite(seed, {lang: thin[lang] for lang in languages}, workdir, products, SEED)
+        timings["replay"] = time.perf_counter() - mark
     timings["total"] = time.perf_counter() - started
-    return RoundTrip(products, scores, recall, {k: round(v, 1) for k, v in timings.items()})
+    return RoundTrip(products, scores, recall, {k: round(v, 1) for k, v in timings.items()}, suite)
 
 
 def write_outputs(trip: RoundTrip, out: Path) -> None:

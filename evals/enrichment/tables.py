@@ -42,6 +42,16 @@ def crosslang_table(rows: list[dict[str, Any]], goal: float) -> str:
     return "\n".join(lines)
 
 
+def replay_table(replay: dict[str, dict[str, Any]]) -> str:
+    shops = list(replay)
+    bars = next(iter(replay.values())).get("bars", {})
+    lines = ["| metric | " + " | ".join(shops) + " | bar |", "|---|" + "---:|" * (len(shops) + 1)]
+    for name, bar in bars.items():
+        cells = " | ".join(_num(replay[shop].get(name)) for shop in shops)
+        lines.append(f"| {name} | {cells} | {'' if bar is None else f'≥ {bar:g}'} |")
+    return "\n".join(lines)
+
+
 def enrichment_markdown(data: dict[str, Any]) -> str:
     parts = [f"## Enrichment (thin round trip): {data['products']:,} seed products, seed {data['seed']}", "",
              "Unknown counts as wrong in every score but subcategory's (scored where both sides know it); "
@@ -52,6 +62,9 @@ def enrichment_markdown(data: dict[str, Any]) -> str:
     if data.get("crosslang"):
         parts += ["### Cross-language search", "", crosslang_table(data["crosslang"], data["crosslang_goal"]),
                   ""]
+    if data.get("replay"):
+        parts += ["### The evaluation suite on each shop (deterministic planner, all cases)", "",
+                  replay_table(data["replay"]), ""]
     timings = ", ".join(f"{k} {v:.1f} s" for k, v in data.get("timings_s", {}).items())
     parts.append(f"Timings: {timings}")
     return "\n".join(parts)
