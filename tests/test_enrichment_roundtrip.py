@@ -123,6 +123,14 @@ def test_scores_baselines_and_coverage_on_a_hand_made_truth() -> None:
     assert scores["category"].met is False and scores["fit"].met is None
 
 
+def test_a_goal_below_the_baseline_is_not_met_by_guessing_the_baseline() -> None:
+    truth = {k: _record(seasons=["spring", "summer", "autumn", "winter"]) for k in "ABCD"}
+    truth["E"] = _record(seasons=["autumn", "winter"])
+    guessed = {k: _record(seasons=["spring", "summer", "autumn", "winter"]) for k in truth}
+    seasons = next(s for s in score_records(truth, guessed) if s.metric == "seasons (micro-F1)")
+    assert seasons.score >= 0.8 and seasons.score == seasons.baseline and seasons.met is False
+
+
 def test_calibration_splits_by_confidence() -> None:
     truth = {"A": _record(style="classic"), "B": _record(style="casual"), "C": _record(style="modern")}
     predicted = {"A": _record(style="classic", attribute_confidence={"style": 0.9}),
