@@ -102,7 +102,8 @@ def eval_enrichment(
         fail("--language must be it, en or both")
     import logging
 
-    from evals.enrichment.run import RoundTripError, run_round_trip, write_outputs
+    from evals.enrichment import RoundTripError
+    from evals.enrichment.run import run_round_trip, write_outputs
     from evals.enrichment.tables import enrichment_markdown
     from tools.catalog.exports.labels import Language
 

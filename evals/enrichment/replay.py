@@ -12,7 +12,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from evals.enrichment.run import RoundTripError
+from evals.enrichment import RoundTripError
 from tools.db.engine import sqlite_url
 from tools.db.shop import Shop, open_shop
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from evals.bench_catalog import product_count, seed_catalog
+from evals.enrichment import RoundTripError
 from evals.enrichment.crosslang import build_queries, cross_language_recall
 from evals.enrichment.score import EnrichmentScores, read_records, score_shops
 from evals.enrichment.tables import enrichment_markdown
@@ -25,10 +26,6 @@ log = logging.getLogger(__name__)
 LANGUAGES: tuple[Language, ...] = ("it", "en")
 SEED = 7  # as `sarto seed`
 CROSSLANG_GOAL = 0.9
-
-
-class RoundTripError(Exception):
-    """The round trip could not run (an import failed): a message for a person."""
 
 
 @dataclass
