@@ -214,3 +214,20 @@ def test_the_replay_table_puts_each_shop_beside_the_rich_one() -> None:
     assert "| metric | rich | thin it | bar |" in table
     assert "| goal_accuracy | 1.000 | 0.500 | ≥ 0.95 |" in table
     assert "| case_pass_rate | 0.900 | n/a |  |" in table
+
+
+def test_an_eval_run_shows_the_enrichment_found_beside_it(tmp_path: Path) -> None:
+    from evals.runner import write_outputs
+
+    summary = {"run": {"suite": "t"}, "gates_passed": True, "gates": {}, "by_split": {}, "by_language": {},
+               "by_goal": {}, "confusion": {}}
+    write_outputs(tmp_path, [], summary)
+    assert "Enrichment (thin round trip)" not in (tmp_path / "report.html").read_text(encoding="utf-8")
+    score = {"metric": "category", "kind": "accuracy", "score": 0.5, "baseline": 0.1, "coverage": 1.0,
+             "goal": 0.98, "met": False, "products": 4, "sources": {}}
+    (tmp_path / "enrichment.json").write_text(json.dumps(
+        {"products": 4, "crosslang": [], "crosslang_goal": 0.9,
+         "scores": [{"language": "it", "seed_products": 4, "matched": 4, "scores": [score]}]}))
+    write_outputs(tmp_path, [], summary)
+    html = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "Enrichment (thin round trip)" in html and "<td>category</td><td>0.500</td><td>0.100</td>" in html
