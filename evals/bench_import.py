@@ -25,7 +25,7 @@ from tools.db.shop import Shop
 STORE_COLUMNS = ("store_code", "name", "address", "city", "postal_code", "country", "latitude", "longitude")
 
 
-def _write_stores(shop: Shop, out: Path) -> None:
+def write_stores(shop: Shop, out: Path) -> None:
     with session_scope(shop.engine) as s, out.open("w", newline="", encoding="utf-8") as f:
         writer = csv.writer(f)
         writer.writerow(STORE_COLUMNS)
@@ -42,7 +42,7 @@ def export_feeds(shop: Shop, folder: Path) -> dict[str, Any]:
     started = time.perf_counter()
     export_products(shop, folder / "products.tsv", "tsv")
     export_local_inventory(shop, folder / "local_inventory.tsv", "tsv")
-    _write_stores(shop, folder / "stores.csv")
+    write_stores(shop, folder / "stores.csv")
     with session_scope(shop.engine) as s:
         variants = s.scalar(select(func.count()).select_from(Variant)) or 0
         stock = s.scalar(select(func.count()).select_from(Inventory)

@@ -154,7 +154,39 @@ def _failures(records: list[dict[str, Any]]) -> str:
     return f"<p>{len(failing)} of {len(records)} cases fail</p>" + "".join(blocks)
 
 
-def render_report(summary: dict[str, Any], records: list[dict[str, Any]]) -> str:
+def _enrichment(data: dict[str, Any] | None) -> str:
+    """The thin round trip (`sarto eval-enrichment`, its enrichment.json beside summary.json): each
+    score beside its majority-class baseline."""
+    if not data:
+        return ""
+    blocks = []
+    for scores in data["scores"]:
+        rows = []
+        for s in scores["scores"]:
+            bar = "" if s["goal"] is None else f"≥ {s['goal']:g}"
+            rows.append(f"<tr><td>{escape(s['metric'])}</td><td>{_fmt(s['score'])}</td>"
+                        f"<td>{_fmt(s['baseline'])}</td><td>{_fmt(s['coverage'])}</td><td>{bar}</td>"
+                        f"<td>{_status(s['met'])}</td></tr>")
+        blocks.append(f"<div><h3>thin feed in {escape(scores['language'])} · {scores['matched']} of "
+                      f"{scores['seed_products']} products</h3><table class=\"enrichment\"><thead><tr>"
+                      "<th>attribute</th><th>score</th><th>baseline</th><th>coverage</th><th>goal</th>"
+                      f"<th>status</th></tr></thead><tbody>{''.join(rows)}</tbody></table></div>")
+    cross = "".join(f"<tr><td>{escape(r['shop_language'])} only</td><td>{_fmt(r['same_recall'])}</td>"
+                    f"<td>{_fmt(r['cross_recall'])}</td><td>{_fmt(r['ratio'])}</td>"
+                    f"<td>{_status(r['ratio'] >= data['crosslang_goal'])}</td></tr>"
+                    for r in data.get("crosslang", []))
+    if cross:
+        cross = ("<h3>cross-language search (recall@20)</h3><table id=\"crosslang\"><thead><tr><th>shop</th>"
+                 "<th>same language</th><th>other language</th><th>ratio</th><th>status</th></tr></thead>"
+                 f"<tbody>{cross}</tbody></table>")
+    return (f"<h2>Enrichment (thin round trip)</h2><p class=\"muted\">{data['products']} seed products "
+            "exported as a thin feed and imported; unknown counts as wrong (subcategory: where both are "
+            "known); baseline = the most common true value for every product.</p>"
+            f"<div class=\"grid\">{''.join(blocks)}</div>{cross}")
+
+
+def render_report(summary: dict[str, Any], records: list[dict[str, Any]],
+                  enrichment: dict[str, Any] | None = None) -> str:
     run = summary["run"]
     ok = summary["gates_passed"]
     badge = ('<span class="badge pass">gates pass</span>' if ok
@@ -183,6 +215,7 @@ started {escape(str(run.get('started_at')))}</p>
 <h2>Goal confusion matrix</h2>{_confusion(summary["confusion"])}
 <h2>Latency per turn</h2>{latency_histogram_svg(latencies)}
 {judge}
+{_enrichment(enrichment)}
 <h2>Failing cases</h2>{_failures(records)}
 </body></html>
 """

@@ -155,7 +155,10 @@ def write_outputs(out_dir: Path, records: list[dict[str, Any]], summary: dict[st
             fh.write(json.dumps(record, ensure_ascii=False) + "\n")
     (out_dir / "summary.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n",
                                           encoding="utf-8")
-    (out_dir / "report.html").write_text(render_report(summary, records), encoding="utf-8")
+    # the thin round trip's tables, when `sarto eval-enrichment` wrote them into this folder
+    enrichment_file = out_dir / "enrichment.json"
+    enrichment = json.loads(enrichment_file.read_text(encoding="utf-8")) if enrichment_file.exists() else None
+    (out_dir / "report.html").write_text(render_report(summary, records, enrichment), encoding="utf-8")
 
 
 class _Progress:

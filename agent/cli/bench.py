@@ -83,6 +83,44 @@ def eval_command(
     raise typer.Exit(0 if run.passed else 1)
 
 
+@app.command("eval-enrichment")
+def eval_enrichment(
+    products: Annotated[int, typer.Option(min=50, max=200_000, help="products in the seed shop")] = 2000,
+    workdir: Annotated[Path, typer.Option(help="where the seed shop, thin feeds and imports are built")
+                       ] = Path("data/eval/enrichment"),
+    language: Annotated[str, typer.Option(help="it | en | both: the thin feeds whose enrichment is scored")
+                        ] = "both",
+    crosslang: Annotated[bool, typer.Option(help="also measure cross-language search recall")] = True,
+    queries: Annotated[int, typer.Option(min=10, max=5000, help="cross-language query pairs at most")] = 400,
+    replay: Annotated[bool, typer.Option(help="also run the eval suite on the rich and the thin shops")
+                      ] = False,
+    out: Annotated[Path, typer.Option(help="folder for enrichment.json/.md (and report.html if an eval "
+                                           "run is there)")] = Path("data/eval/latest"),
+) -> None:
+    """Export the seed shop as a thin feed, import it fresh, score enrichment against the seed."""
+    if language not in ("it", "en", "both"):
+        fail("--language must be it, en or both")
+    import logging
+
+    from evals.enrichment import RoundTripError
+    from evals.enrichment.run import run_round_trip, write_outputs
+    from evals.enrichment.tables import enrichment_markdown
+    from tools.catalog.exports.labels import Language
+
+    logging.basicConfig(level=logging.WARNING)
+    languages: tuple[Language, ...] = ("it", "en")
+    if language != "both":
+        languages = ("it",) if language == "it" else ("en",)
+    try:
+        trip = run_round_trip(products, workdir, languages, crosslang=crosslang, queries=queries,
+                              replay=replay)
+    except RoundTripError as exc:
+        fail(str(exc))
+    write_outputs(trip, out)
+    typer.echo(enrichment_markdown(trip.as_dict()))
+    typer.echo(f"\nwritten: {out / 'enrichment.json'}, {out / 'enrichment.md'}")
+
+
 @bench_app.command("serve")
 def bench_serve(
     sizes: BenchSizes = "10000",
