@@ -65,6 +65,12 @@ FIBRE_WORDS: dict[str, str] = {
     "spandex": "elastane", "viscosa": "viscose", "viscose": "viscose", "pelle": "leather",
     "leather": "leather", "cuoio": "leather", "scamosciato": "suede", "camoscio": "suede",
     "suede": "suede", "piuma": "down", "piume": "down", "down": "down",
+    "polyamide": "polyamide", "lycra": "elastane", "modal": "viscose",
+    "rayon": "viscose", "merino": "wool", "alpaca": "wool", "mohair": "wool", "lambswool": "wool",
+    "denim": "cotton", "gore tex": "gore-tex", "goretex": "gore-tex",
+    "poliestere riciclato": "recycled_polyester", "recycled polyester": "recycled_polyester",
+    "poliammide riciclata": "recycled_polyester", "nylon riciclato": "recycled_polyester",
+    "recycled nylon": "recycled_polyester",
 }
 
 
