@@ -52,7 +52,7 @@ ALL_SIZES: tuple[str, ...] = tuple(dict.fromkeys(
 _PRODUCT_COLUMNS = (Product.id, Product.sku, Product.department, Product.category,
                     Product.subcategory, Product.title_it, Product.title_en, Product.price,
                     Product.occasions, Product.seasons, Product.colours, Product.fabric,
-                    Product.style, Product.pattern)
+                    Product.style, Product.pattern, Product.attribute_confidence)
 
 
 def _bits(values: Any, table: dict[str, int]) -> int:
@@ -69,6 +69,19 @@ def _main_fibres(fabric: Any) -> int:
         if pct is None or pct >= _MAIN_FIBRE_PCT:
             out |= FIBRE_BIT.get(str(part.get("fibre")), 0)
     return out
+
+
+def _sure(confidence: Any, attribute: str) -> float:
+    """How sure the catalog is of one attribute: no entry means certain (the seed, a feed's word)."""
+    value = (confidence or {}).get(attribute)
+    try:
+        return min(1.0, max(0.0, float(value))) if value is not None else 1.0
+    except (TypeError, ValueError):
+        return 1.0
+
+
+def _sureness(rows: list[dict[str, Any]], attribute: str) -> np.ndarray:
+    return np.array([_sure(r["attribute_confidence"], attribute) for r in rows], dtype=np.float32)
 
 
 def cents(amount: Decimal | float) -> int:
@@ -91,6 +104,11 @@ class CatalogArrays:
     style: np.ndarray  # int8 code, -1 unknown
     fibres: np.ndarray  # uint32 bits, the fibres that make up a fair part of the fabric
     pattern: np.ndarray  # int8 code, -1 unknown
+    # float32 0..1 per row: how sure a derived attribute is (1.0 = certain, also when unknown)
+    occasions_sure: np.ndarray
+    seasons_sure: np.ndarray
+    style_sure: np.ndarray
+    formality_sure: np.ndarray
     popularity: np.ndarray  # float32, log of units sold
     row_of_id: np.ndarray  # int32 lookup product id -> row, -1 when absent
 
@@ -128,6 +146,10 @@ def load_catalog(engine: Engine, space: str) -> CatalogArrays:
         style=np.array([STYLE_CODE.get(r["style"], -1) for r in rows], dtype=np.int8),
         fibres=np.array([_main_fibres(r["fabric"]) for r in rows], dtype=np.uint32),
         pattern=np.array([PATTERN_CODE.get(r["pattern"], -1) for r in rows], dtype=np.int8),
+        occasions_sure=_sureness(rows, "occasions"),
+        seasons_sure=_sureness(rows, "seasons"),
+        style_sure=_sureness(rows, "style"),
+        formality_sure=_sureness(rows, "formality"),
         popularity=np.log1p(np.array([float(sold.get(r["sku"], 0) or 0) for r in rows],
                                      dtype=np.float32)),
         row_of_id=row_of_id,

@@ -162,8 +162,10 @@ def attribute_bonus(snap: Snapshot, rows: np.ndarray, terms: TermMatches) -> tup
     bonus = np.zeros(len(rows), dtype=np.float32)
     hits: Matches = []
 
-    def add(label: str, weight: float, hit: np.ndarray) -> None:
-        bonus[hit] += weight
+    def add(label: str, weight: float, hit: np.ndarray, sure: np.ndarray | None = None) -> None:
+        # a derived attribute counts as much as the catalog is sure of it (a guessed occasion
+        # ranks below a certain one)
+        bonus[hit] += weight if sure is None else weight * sure[rows][hit]
         hits.append((label, hit))
 
     for key in terms.categories:
@@ -180,12 +182,14 @@ def attribute_bonus(snap: Snapshot, rows: np.ndarray, terms: TermMatches) -> tup
     for key in terms.departments:
         add(f"department:{key}", W_DEPARTMENT, cat.department[rows] == DEPT_CODE[key])
     for key in terms.occasions:
-        add(f"occasion:{key}", W_OCCASION, (cat.occasions[rows] & np.uint32(OCC_BIT[key])) != 0)
+        add(f"occasion:{key}", W_OCCASION, (cat.occasions[rows] & np.uint32(OCC_BIT[key])) != 0,
+            cat.occasions_sure)
     for key in terms.seasons:
-        add(f"season:{key}", W_SEASON, (cat.seasons[rows] & np.uint32(SEASON_BIT[key])) != 0)
+        add(f"season:{key}", W_SEASON, (cat.seasons[rows] & np.uint32(SEASON_BIT[key])) != 0,
+            cat.seasons_sure)
     for key in terms.styles:
         if key in STYLE_CODE:
-            add(f"style:{key}", W_STYLE, cat.style[rows] == STYLE_CODE[key])
+            add(f"style:{key}", W_STYLE, cat.style[rows] == STYLE_CODE[key], cat.style_sure)
     for key in terms.fibres:
         if key in FIBRE_BIT:
             add(f"fibre:{key}", W_FIBRE, (cat.fibres[rows] & np.uint32(FIBRE_BIT[key])) != 0)
