@@ -74,6 +74,38 @@ FIBRE_WORDS: dict[str, str] = {
 }
 
 
+# Pattern words, both languages -> PATTERNS keys.
+PATTERN_WORDS: dict[str, str] = {
+    "tinta unita": "solid", "plain": "solid", "gessato": "pinstripe", "pinstripe": "pinstripe",
+    "pinstriped": "pinstripe", "quadri": "check", "a quadri": "check", "check": "check",
+    "checked": "check", "plaid": "check", "tartan": "check", "righe": "stripes", "a righe": "stripes",
+    "rigato": "stripes", "rigata": "stripes", "stripes": "stripes", "striped": "stripes",
+    "stripe": "stripes", "spina di pesce": "herringbone", "spigato": "herringbone",
+    "herringbone": "herringbone", "floreale": "floral", "a fiori": "floral", "fiori": "floral",
+    "floral": "floral", "pois": "polka_dots", "a pois": "polka_dots", "polka dots": "polka_dots",
+    "polka dot": "polka_dots", "melange": "melange",
+}
+# (Italian, English) labels of the keys the taxonomy keeps without words of their own.
+FIBRE_LABELS: dict[str, tuple[str, str]] = {
+    "wool": ("lana", "wool"), "cotton": ("cotone", "cotton"), "linen": ("lino", "linen"),
+    "silk": ("seta", "silk"), "cashmere": ("cashmere", "cashmere"),
+    "polyester": ("poliestere", "polyester"), "polyamide": ("poliammide", "nylon"),
+    "elastane": ("elastan", "elastane"), "viscose": ("viscosa", "viscose"),
+    "leather": ("pelle", "leather"), "suede": ("camoscio", "suede"), "down": ("piuma", "down"),
+}
+PATTERN_LABELS: dict[str, tuple[str, str]] = {
+    "solid": ("tinta unita", "plain"), "pinstripe": ("gessato", "pinstripe"),
+    "check": ("a quadri", "check"), "stripes": ("a righe", "striped"),
+    "herringbone": ("spina di pesce", "herringbone"), "floral": ("a fiori", "floral"),
+    "polka_dots": ("a pois", "polka dots"), "melange": ("melange", "melange"),
+}
+STYLE_LABELS: dict[str, tuple[str, str]] = {
+    "elegant": ("elegante", "elegant"), "casual": ("casual", "casual"),
+    "sporty": ("sportivo", "sporty"), "classic": ("classico", "classic"),
+    "modern": ("moderno", "modern"),
+}
+
+
 @dataclass
 class TermMatches:
     """What a text names, by kind; `phrases` keeps the matched words (for 'why' and evals)."""
@@ -84,6 +116,10 @@ class TermMatches:
     occasions: list[str] = field(default_factory=list)
     seasons: list[str] = field(default_factory=list)
     styles: list[str] = field(default_factory=list)
+    # filled by tools.catalog.bilingual.match_materials, not by match_terms (the agent's reading
+    # of a message knows fibres only as exclusions)
+    fibres: list[str] = field(default_factory=list)
+    patterns: list[str] = field(default_factory=list)
     phrases: list[tuple[str, str, str]] = field(default_factory=list)  # (kind, key, phrase)
 
     def keys(self, kind: str) -> list[str]:

@@ -21,8 +21,10 @@ from tools.taxonomy import (
     CATEGORIES,
     COLOURS,
     DEPARTMENTS,
+    FIBRES,
     LOCATION_ONLINE,
     OCCASIONS,
+    PATTERNS,
     SEASONS,
     SIZE_RUNS,
     STYLES,
@@ -40,13 +42,17 @@ OCC_BIT = {k: 1 << i for i, k in enumerate(OCC_KEYS)}
 SEASON_BIT = {k: 1 << i for i, k in enumerate(SEASON_KEYS)}
 COLOUR_BIT = {k: 1 << i for i, k in enumerate(COLOUR_KEYS)}
 STYLE_CODE = {k: i for i, k in enumerate(STYLE_KEYS)}
+FIBRE_BIT = {k: 1 << i for i, k in enumerate(FIBRES)}
+PATTERN_CODE = {k: i for i, k in enumerate(PATTERNS)}
+# A fibre names the garment when it is a fair part of it: "cotton shirt" is not the 3% elastane.
+_MAIN_FIBRE_PCT = 30
 ALL_SIZES: tuple[str, ...] = tuple(dict.fromkeys(
     s for runs in SIZE_RUNS.values() for run in runs.values() for s in run))
 
 _PRODUCT_COLUMNS = (Product.id, Product.sku, Product.department, Product.category,
                     Product.subcategory, Product.title_it, Product.title_en, Product.price,
                     Product.occasions, Product.seasons, Product.colours, Product.fabric,
-                    Product.style)
+                    Product.style, Product.pattern, Product.attribute_confidence)
 
 
 def _bits(values: Any, table: dict[str, int]) -> int:
@@ -54,6 +60,28 @@ def _bits(values: Any, table: dict[str, int]) -> int:
     for v in values or ():
         out |= table.get(v, 0)
     return out
+
+
+def _main_fibres(fabric: Any) -> int:
+    out = 0
+    for part in fabric or ():
+        pct = part.get("pct")
+        if pct is None or pct >= _MAIN_FIBRE_PCT:
+            out |= FIBRE_BIT.get(str(part.get("fibre")), 0)
+    return out
+
+
+def _sure(confidence: Any, attribute: str) -> float:
+    """How sure the catalog is of one attribute: no entry means certain (the seed, a feed's word)."""
+    value = (confidence or {}).get(attribute)
+    try:
+        return min(1.0, max(0.0, float(value))) if value is not None else 1.0
+    except (TypeError, ValueError):
+        return 1.0
+
+
+def _sureness(rows: list[dict[str, Any]], attribute: str) -> np.ndarray:
+    return np.array([_sure(r["attribute_confidence"], attribute) for r in rows], dtype=np.float32)
 
 
 def cents(amount: Decimal | float) -> int:
@@ -74,6 +102,13 @@ class CatalogArrays:
     colours: np.ndarray  # uint32 bits, every colour of the product
     primary_colour: np.ndarray  # int8 code, -1 unknown
     style: np.ndarray  # int8 code, -1 unknown
+    fibres: np.ndarray  # uint32 bits, the fibres that make up a fair part of the fabric
+    pattern: np.ndarray  # int8 code, -1 unknown
+    # float32 0..1 per row: how sure a derived attribute is (1.0 = certain, also when unknown)
+    occasions_sure: np.ndarray
+    seasons_sure: np.ndarray
+    style_sure: np.ndarray
+    formality_sure: np.ndarray
     popularity: np.ndarray  # float32, log of units sold
     row_of_id: np.ndarray  # int32 lookup product id -> row, -1 when absent
 
@@ -109,6 +144,12 @@ def load_catalog(engine: Engine, space: str) -> CatalogArrays:
                                  if r["colours"] and r["colours"][0] in COLOUR_BIT else -1
                                  for r in rows], dtype=np.int8),
         style=np.array([STYLE_CODE.get(r["style"], -1) for r in rows], dtype=np.int8),
+        fibres=np.array([_main_fibres(r["fabric"]) for r in rows], dtype=np.uint32),
+        pattern=np.array([PATTERN_CODE.get(r["pattern"], -1) for r in rows], dtype=np.int8),
+        occasions_sure=_sureness(rows, "occasions"),
+        seasons_sure=_sureness(rows, "seasons"),
+        style_sure=_sureness(rows, "style"),
+        formality_sure=_sureness(rows, "formality"),
         popularity=np.log1p(np.array([float(sold.get(r["sku"], 0) or 0) for r in rows],
                                      dtype=np.float32)),
         row_of_id=row_of_id,

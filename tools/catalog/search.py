@@ -1,8 +1,9 @@
 """Catalog search: free text (Italian or English) plus hard filters that are never broken.
 
-Score = cosine similarity of the query to the product text + bonuses for attributes the query
-names exactly (category, colour, occasion, season, style, department), computed exactly over every
-product that passes the filters, then re-checked against the database.
+Score = cosine similarity of the query (said in both languages, tools.catalog.bilingual) to the
+product text + bonuses for attributes the query names exactly in either language (category, colour,
+occasion, season, style, department, fibre, pattern), computed exactly over every product that
+passes the filters, then re-checked against the database.
 """
 
 from __future__ import annotations
@@ -20,11 +21,14 @@ from tools.catalog.arrays import (
     COLOUR_BIT,
     COLOUR_KEYS,
     DEPT_CODE,
+    FIBRE_BIT,
     OCC_BIT,
+    PATTERN_CODE,
     SEASON_BIT,
     STYLE_CODE,
     cents,
 )
+from tools.catalog.bilingual import bilingual_query, match_materials
 from tools.catalog.embeddings import DIMENSIONS
 from tools.catalog.hits import fetch_hits, needs_stock
 from tools.catalog.index import Snapshot, catalog_index
@@ -48,6 +52,8 @@ W_DEPARTMENT = 0.05
 W_OCCASION = 0.06
 W_SEASON = 0.04
 W_STYLE = 0.05
+W_FIBRE = 0.05
+W_PATTERN = 0.05
 W_POPULARITY = 0.002
 _GATHER_RATIO = 4
 # Shoppers say "blu" and mean navy too: a near colour earns a smaller bonus.
@@ -156,8 +162,10 @@ def attribute_bonus(snap: Snapshot, rows: np.ndarray, terms: TermMatches) -> tup
     bonus = np.zeros(len(rows), dtype=np.float32)
     hits: Matches = []
 
-    def add(label: str, weight: float, hit: np.ndarray) -> None:
-        bonus[hit] += weight
+    def add(label: str, weight: float, hit: np.ndarray, sure: np.ndarray | None = None) -> None:
+        # a derived attribute counts as much as the catalog is sure of it (a guessed occasion
+        # ranks below a certain one)
+        bonus[hit] += weight if sure is None else weight * sure[rows][hit]
         hits.append((label, hit))
 
     for key in terms.categories:
@@ -174,12 +182,19 @@ def attribute_bonus(snap: Snapshot, rows: np.ndarray, terms: TermMatches) -> tup
     for key in terms.departments:
         add(f"department:{key}", W_DEPARTMENT, cat.department[rows] == DEPT_CODE[key])
     for key in terms.occasions:
-        add(f"occasion:{key}", W_OCCASION, (cat.occasions[rows] & np.uint32(OCC_BIT[key])) != 0)
+        add(f"occasion:{key}", W_OCCASION, (cat.occasions[rows] & np.uint32(OCC_BIT[key])) != 0,
+            cat.occasions_sure)
     for key in terms.seasons:
-        add(f"season:{key}", W_SEASON, (cat.seasons[rows] & np.uint32(SEASON_BIT[key])) != 0)
+        add(f"season:{key}", W_SEASON, (cat.seasons[rows] & np.uint32(SEASON_BIT[key])) != 0,
+            cat.seasons_sure)
     for key in terms.styles:
         if key in STYLE_CODE:
-            add(f"style:{key}", W_STYLE, cat.style[rows] == STYLE_CODE[key])
+            add(f"style:{key}", W_STYLE, cat.style[rows] == STYLE_CODE[key], cat.style_sure)
+    for key in terms.fibres:
+        if key in FIBRE_BIT:
+            add(f"fibre:{key}", W_FIBRE, (cat.fibres[rows] & np.uint32(FIBRE_BIT[key])) != 0)
+    for key in terms.patterns:
+        add(f"pattern:{key}", W_PATTERN, cat.pattern[rows] == PATTERN_CODE[key])
     bonus += W_POPULARITY * cat.popularity[rows]
     return bonus, hits
 
@@ -215,9 +230,14 @@ _FEMININE = frozenset({"sposa", "donna", "lei", "femminile", "ragazza", "signora
 _BRIDAL = frozenset({"sposa", "sposina"})
 
 
+_AMBIGUOUS_SUIT = frozenset({"abito", "abiti"})
+
+
 def _refine(query: str, terms: TermMatches) -> TermMatches:
     words = set(normalise(query).split())
-    if "suit" in terms.categories and (words & _FEMININE or "womenswear" in terms.departments):
+    said_abito = any(kind == "category" and phrase in _AMBIGUOUS_SUIT for kind, _, phrase in terms.phrases)
+    # "suit for women" is a suit: only the Italian word is a dress when a woman wears it
+    if "suit" in terms.categories and said_abito and (words & _FEMININE or "womenswear" in terms.departments):
         terms.categories[terms.categories.index("suit")] = "dress"
         if "womenswear" not in terms.departments:
             terms.departments.append("womenswear")
@@ -227,16 +247,18 @@ def _refine(query: str, terms: TermMatches) -> TermMatches:
 
 
 def _ranking_terms(query: str, f: SearchFilters) -> TermMatches:
-    """What the query names, plus the filter colours: among 'red or navy' items, the ones that
-    are mostly red or navy (primary colour) come first, also when browsing without words."""
-    terms = _refine(query, match_terms(query)) if query.strip() else TermMatches()
+    """What the query names (fibres and patterns too), plus the filter colours: among 'red or
+    navy' items, the ones that are mostly red or navy (primary colour) come first, also when
+    browsing without words."""
+    terms = match_materials(query, _refine(query, match_terms(query))) if query.strip() else TermMatches()
     for colour in f.colours or ():
         if colour not in terms.colours:
             terms.colours.append(colour)
     return terms
 
 
-def _query_vector(shop: Shop, query: str, given: np.ndarray | None) -> np.ndarray | None:
+def _query_vector(shop: Shop, query: str, terms: TermMatches,
+                  given: np.ndarray | None) -> np.ndarray | None:
     if given is not None:
         vec = np.asarray(given, dtype=np.float32).reshape(-1)
         if vec.shape != (DIMENSIONS,) or not np.isfinite(vec).all():
@@ -244,7 +266,8 @@ def _query_vector(shop: Shop, query: str, given: np.ndarray | None) -> np.ndarra
         return vec
     if not query.strip():
         return None
-    return catalog_index(shop).embedder.encode([query])[0]
+    # the catalog may be written in the other language: embed the query said in both
+    return catalog_index(shop).embedder.encode([bilingual_query(query, terms)])[0]
 
 
 def search_products(shop: Shop, query: str, filters: SearchFilters | None = None, limit: int = 20,
@@ -264,11 +287,11 @@ def search_products(shop: Shop, query: str, filters: SearchFilters | None = None
     validate(shop, snap, query, f, limit, offset, browse)
     timings: dict[str, float] = {}
     t = time.perf_counter()
-    vector = _query_vector(shop, query, query_vector)
+    terms = _ranking_terms(query, f)
+    vector = _query_vector(shop, query, terms, query_vector)
     timings["embed_ms"] = (time.perf_counter() - t) * 1000
     t = time.perf_counter()
     rows = np.flatnonzero(candidate_mask(snap, f))
-    terms = _ranking_terms(query, f)
     if vector is not None:
         vector = np.where(np.isfinite(vector), vector, 0).astype(np.float32)
     scores, matches = score_rows(snap, rows, vector, terms)

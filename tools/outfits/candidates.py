@@ -14,11 +14,11 @@ from decimal import Decimal
 import numpy as np
 
 from tools.catalog.hits import variant_id_of
-from tools.catalog.index import catalog_index
+from tools.catalog.index import Snapshot, catalog_index
 from tools.db.shop import Shop
 from tools.lexicon import FIBRE_WORDS, match_terms, normalise
 from tools.outfits.harmony import Candidate
-from tools.outfits.slot_search import LookFilters, RowQuery, compatible_of, fetch_candidates
+from tools.outfits.slot_search import LookFilters, RowQuery, compatible_of, fetch_candidates, pim_of
 from tools.shapes import Budget, Constraints, ProductHit, SearchFilters
 from tools.taxonomy import CATEGORIES, COLOURS, FIBRES, PATTERNS, GoalSpec, size_system_for
 
@@ -218,20 +218,40 @@ def gather_hits(shop: Shop, needs: Sequence[SlotNeed], place: str, ctx: SlotSear
     return out
 
 
-def _unary(hit: ProductHit, ctx: SlotSearch, colour_match: bool) -> tuple[float, tuple[str, ...]]:
+@dataclass(frozen=True)
+class Sureness:
+    """How sure the catalog is of a piece's derived attributes (enrichment's confidence, 0..1)."""
+
+    occasions: float = 1.0
+    seasons: float = 1.0
+    formality: float = 1.0
+
+
+def sureness_of(snap: Snapshot | None, row: int | None) -> Sureness:
+    if snap is None or row is None:
+        return Sureness()
+    cat = snap.catalog
+    return Sureness(occasions=float(cat.occasions_sure[row]), seasons=float(cat.seasons_sure[row]),
+                    formality=float(cat.formality_sure[row]))
+
+
+def _unary(hit: ProductHit, ctx: SlotSearch, colour_match: bool,
+           sure: Sureness = Sureness()) -> tuple[float, tuple[str, ...]]:
+    """The piece's own score in the look; a guessed occasion or formality earns only as much
+    credit as the catalog is sure of it, so a certain piece wins over an otherwise equal guess."""
     lo, hi = ctx.goal.formality
     mid, span = (lo + hi) / 2, max(1.0, (hi - lo) / 1.0)
     reasons: list[str] = []
     if hit.formality is None:  # a stand-in of unknown formality: no credit for what is not known
         score = hit.score
     else:
-        score = hit.score + W_FORMALITY * (1 - abs(hit.formality - mid) / span)
+        score = hit.score + W_FORMALITY * sure.formality * (1 - abs(hit.formality - mid) / span)
         reasons = ["formality"]
     if set(hit.occasions) & set(ctx.goal.occasions):
-        score += W_OCCASION
+        score += W_OCCASION * sure.occasions
         reasons.append("occasion")
     if ctx.season_bonus and ctx.season_bonus in hit.seasons:
-        score += W_SEASON
+        score += W_SEASON * sure.seasons
         reasons.append("season")
     if colour_match:
         score += W_COLOUR
@@ -244,6 +264,7 @@ def build_candidates(shop: Shop, needs: Sequence[SlotNeed],
                      ctx: SlotSearch) -> dict[str, list[Candidate]]:
     """Candidates per slot, best first, at most KEEP_PER_SLOT (one DB query for the PIM pairings)."""
     snap = catalog_index(shop).snapshot
+    row_of_sku = {} if snap is None else pim_of(shop, snap.catalog).row_of_sku
     out: dict[str, list[Candidate]] = {}
     for need in needs:
         seen: set[str] = set()
@@ -252,7 +273,7 @@ def build_candidates(shop: Shop, needs: Sequence[SlotNeed],
             if hit.sku in seen:
                 continue
             seen.add(hit.sku)
-            unary, reasons = _unary(hit, ctx, matched)
+            unary, reasons = _unary(hit, ctx, matched, sureness_of(snap, row_of_sku.get(hit.sku)))
             candidates.append(Candidate(
                 slot=need.key, hit=hit, size=size, variant_id=variant_id_of(hit, size) if size else "",
                 compatible=frozenset() if snap is None else compatible_of(shop, snap, hit.sku),
