@@ -44,6 +44,12 @@ def _keys(values: list[str], allowed: Mapping[str, Any], kind: str | None = None
     return out
 
 
+def _says_suit(texts: list[str]) -> bool:
+    words = f" {normalise(' '.join(texts))} "
+    return any(f" {w} " in words for w in ("tailleur", "suit", "suits", "completo", "pantsuit", "tuxedo",
+                                             "smoking", "due pezzi", "tre pezzi"))
+
+
 def overrides(raw: Mapping[str, Any] | None) -> Enrichment:
     """The retailer's own values for attributes (a feed column or a mapping target named after
     them): they always win. A value that names nothing in the shop's vocabulary is ignored."""
@@ -107,6 +113,9 @@ def enrich(*, title: str, description: str | None, product_type: str | None,
         said_categories = [c for c in match_terms(f"{title} {tag_text}").categories
                            if dept is None or dept in CATEGORIES[c].departments]
         out.set("category", said_categories[0] if said_categories else None, "rules", 0.75)
+    if out.get("category") == "suit" and dept == "womenswear" and not _says_suit(texts):
+        # a woman's "abito" is a dress; her suits are "tailleur" (or say "suit")
+        out.put("category", "dress", out.values["category"].source, out.confidence("category"))
     cat = out.get("category")
     kind = named[0] if named is not None and named[0].category == cat else None
     if kind is None and cat is not None:

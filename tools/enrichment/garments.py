@@ -136,9 +136,10 @@ KINDS: tuple[Kind, ...] = (
     _k("swimwear", "slip", "costume slip, swim briefs"),
     _k("formal_shoes", "spuntate", "spuntate, peep toe", (4, 5)),
     _k("formal_shoes", "oxford", "scarpe oxford, oxford shoes, oxfords"),
-    _k("formal_shoes", "derby", "scarpe derby, derby shoes, derby, derbies, brogues, brogue"),
+    _k("formal_shoes", "derby", "scarpe derby, derby shoes, derby, derbies, brogues, brogue, francesina, "
+       "francesine, stringata, stringate"),
     _k("formal_shoes", "monk", "monkstrap, monk strap, monk"),
-    _k("formal_shoes", "loafer", "mocassini, loafers, loafer"),
+    _k("formal_shoes", "loafer", "mocassini, mocassino, loafers, loafer"),
     _k("formal_shoes", "slingback", "slingback"),
     _k("formal_shoes", "pumps", "decollete, pumps, court shoes, stilettos, heels"),
     _k("casual_shoes", "barca", "mocassini da barca, boat shoes, deck shoes"),
