@@ -254,8 +254,13 @@ def test_the_quality_report_names_what_the_feed_lacks(imported_shop: tuple[Shop,
     images = report["image_links"]  # the parser drops a link that is not a URL (with a warning)
     assert "ODD" in images["malformed"]["examples"] + images["missing"]["examples"]
     assert report["coverage"]["department"] < 1.0
+    # how sure each attribute is: the feed's own colours are certain, derived formality is not
+    sure = report["confidence"]
+    assert sure["colours"]["sources"].get("feed") and sure["colours"]["mean_confidence"] > 0.9
+    assert set(sure["formality"]["sources"]) <= {"rules", "model"} and sure["formality"]["known"] >= 10
+    assert 0 < sure["formality"]["mean_confidence"] < 1
     html = (out / "report.html").read_text(encoding="utf-8")
-    assert "<script" not in html and "Attribute coverage" in html
+    assert "<script" not in html and "Attribute coverage" in html and "How sure the attributes are" in html
 
 
 @pytest.mark.parametrize(("content", "message"), [

@@ -18,10 +18,11 @@ from sqlalchemy import func, select
 from tools.db.engine import session_scope
 from tools.db.models import Inventory, Product, Store, Variant
 from tools.db.shop import Shop
-from tools.taxonomy import GOALS, LOCATION_ONLINE
+from tools.taxonomy import ENRICHED_ATTRIBUTES, GOALS, LOCATION_ONLINE
 
 TITLE_MIN, TITLE_MAX = 15, 150
 EXAMPLES = 20  # products listed per finding
+UNSURE = 0.6  # a derived value below this confidence is counted as unsure
 COVERAGE = ("department", "category", "colours", "fabric", "pattern", "brand", "description_it", "image",
             "link", "occasions", "seasons", "formality", "fit", "style", "compatible_categories")
 
@@ -51,7 +52,10 @@ def catalog_findings(shop: Shop) -> dict[str, Any]:
     bad_price: list[str] = []
     products = 0
     columns = [getattr(Product, c) for c in (*COVERAGE, "sku", "title_it", "price", "origin", "gender",
-                                              "age_group", "id")]
+                                              "age_group", "id", "attribute_sources", "attribute_confidence")]
+    sources: dict[str, Counter[str]] = {a: Counter() for a in ENRICHED_ATTRIBUTES}
+    sure_sum: dict[str, float] = dict.fromkeys(ENRICHED_ATTRIBUTES, 0.0)
+    unsure: Counter[str] = Counter()
     with session_scope(shop.engine) as s:
         # variants of feed products, read once: (product id) -> any colour named / a size without a run
         coloured = set(s.scalars(select(Variant.product_id).where(Variant.colour.is_not(None)).distinct()))
@@ -62,6 +66,13 @@ def catalog_findings(shop: Shop) -> dict[str, Any]:
             products += 1
             for attr in COVERAGE:
                 coverage[attr] += _known(getattr(p, attr))
+            said, sure = p.attribute_sources or {}, p.attribute_confidence or {}
+            for attr in ENRICHED_ATTRIBUTES:
+                if attr in said:
+                    confidence = float(sure.get(attr, 1.0))
+                    sources[attr][str(said[attr])] += 1
+                    sure_sum[attr] += confidence
+                    unsure[attr] += confidence < UNSURE
             if p.department is None or p.category is None:
                 never.append({"sku": p.sku, "reason": "unknown " + ("department" if p.department is None
                                                                     else "category")})
@@ -109,6 +120,11 @@ def catalog_findings(shop: Shop) -> dict[str, Any]:
     return {
         "totals": totals,
         "coverage": {a: round(coverage[a] / products, 3) if products else 0.0 for a in COVERAGE},
+        # where each attribute's values came from, and how sure they are (1.0: the seed's or retailer's own)
+        "confidence": {a: {"known": sum(sources[a].values()), "sources": dict(sources[a].most_common()),
+                           "mean_confidence": round(sure_sum[a] / sum(sources[a].values()), 3)
+                           if sources[a] else None,
+                           "unsure": unsure[a]} for a in ENRICHED_ATTRIBUTES},
         "never_in_an_outfit": {"count": len(never), "examples": never[:EXAMPLES],
                                "by_reason": dict(Counter(n["reason"] for n in never).most_common(10))},
         "merchant_apparel_missing": {k: finding(v) for k, v in merchant.items()},
@@ -181,6 +197,15 @@ def render_html(report: dict[str, Any]) -> str:
     parts.append("<h2>Catalog</h2>" + _table([cat["totals"]], tuple(cat["totals"])))
     parts.append("<h2>Attribute coverage</h2>")
     parts += [_bar(k, v) for k, v in cat["coverage"].items()]
+    if "confidence" in cat:
+        parts.append(f"<h2>How sure the attributes are</h2><p>Mean confidence of the known values; "
+                     f"sources: seed, feed (the retailer's own), rules (read from the feed's words), model "
+                     f"(MiniLM), llm. Values under {UNSURE:.0%} rank below sure ones.</p>")
+        for attr, row in cat["confidence"].items():
+            if row["known"]:
+                mix = ", ".join(f"{k} {v:,}" for k, v in row["sources"].items())
+                parts.append(_bar(attr, row["mean_confidence"]) + f"<small>{_e(mix)}; {row['unsure']:,} "
+                                                                   "unsure</small>")
     never = cat["never_in_an_outfit"]
     parts.append(f"<h2>Products that can never appear in an outfit: {never['count']}</h2>")
     parts.append(_table([{"reason": k, "products": v} for k, v in never["by_reason"].items()],
