@@ -19,16 +19,22 @@ def why(candidate: Candidate, goal: GoalSpec, language: str) -> str:
     """One line a stylist would say about the piece, from its attributes."""
     hit = candidate.hit
     colour = COLOURS.get(candidate.colour, ("", "", ()))
-    if language == "en":  # what the record does not say (a thin feed) is left out, not guessed
-        words = [colour[1], hit.fabric, f"{hit.fit} fit" if hit.fit else ""]
+    # what the record does not say (a thin feed) is not guessed: the stylist says it could not tell
+    if language == "en":
+        words = [colour[1], hit.fabric or "I could not tell the fabric", f"{hit.fit} fit" if hit.fit else ""]
         text = f"For {goal.en}: {', '.join(w for w in words if w)}"
         if candidate.colour_match:
             text += ", in the colour you asked for"
+        if hit.formality is None:
+            text += "; the shop does not say how formal it is"
         return text
-    words = [colour[0], hit.fabric, f"vestibilità {_FIT_IT.get(hit.fit, hit.fit)}" if hit.fit else ""]
+    words = [colour[0], hit.fabric or "non ho potuto verificare il tessuto",
+             f"vestibilità {_FIT_IT.get(hit.fit, hit.fit)}" if hit.fit else ""]
     text = f"Per {goal.it}: {', '.join(w for w in words if w)}"
     if candidate.colour_match:
         text += ", nel colore che cerchi"
+    if hit.formality is None:
+        text += "; il negozio non dice quanto sia formale"
     return text
 
 
