@@ -13,8 +13,8 @@ from tools.taxonomy import GOALS
 
 def _candidate(**unknown: object) -> Candidate:
     hit = ProductHit(sku="T-1", title_it="Giacca", title_en="Jacket", department="menswear",
-                     category="blazer",
-                     subcategory=None, brand=None, price=Price(amount=Decimal("199.00")), colours=["navy"], pattern=None,
+                     category="blazer", subcategory=None, brand=None, price=Price(amount=Decimal("199.00")),
+                     colours=["navy"], pattern=None,
                      fabric="100% wool", fit="slim", style=None, formality=4, occasions=["business"],
                      seasons=[], image="", url="", sizes=["50"], sizes_in_stock=["50"], score=1.0)
     return Candidate(slot="jacket", hit=hit.model_copy(update=unknown), size="50", variant_id="T-1-50",
