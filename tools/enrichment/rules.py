@@ -46,10 +46,10 @@ _FABRIC_WORDS: dict[str, tuple[str | None, tuple[int, int] | None]] = {
 }
 # How formal a category usually is when nothing else is said (a stylist's prior).
 _TYPICAL: dict[str, float] = {
-    "suit": 4.3, "blazer": 3.8, "trousers": 3.2, "jeans": 1.6, "shorts": 1.4, "skirt": 3.0,
+    "suit": 4.2, "blazer": 3.7, "trousers": 3.1, "jeans": 1.8, "shorts": 1.4, "skirt": 3.0,
     "dress": 3.2, "shirt": 3.3, "blouse": 3.0, "tshirt": 1.5, "polo": 2.0, "knitwear": 2.5,
     "coat": 3.6, "puffer": 1.5, "raincoat": 2.3, "outdoor_jacket": 1, "activewear_top": 1,
-    "activewear_bottom": 1, "swimwear": 1, "formal_shoes": 4.3, "casual_shoes": 1.9, "boots": 2.8,
+    "activewear_bottom": 1, "swimwear": 1, "formal_shoes": 4.0, "casual_shoes": 1.9, "boots": 2.8,
     "hiking_boots": 1, "running_shoes": 1, "sandals": 1.5, "tie": 4.5, "belt": 3.4, "bag": 3.0,
     "scarf": 2.8, "hat": 1.8,
 }
