@@ -18,10 +18,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
+from sqlalchemy import Engine
+
 from evals.cases import EvalCase, load_cases, select_suite
 from evals.metrics import load_thresholds, summarise
 from evals.scorers import Records, TurnContext, Verdict, score_turn
-from evals.setup import ProductPicker, prepare_case, reference_now, reset_shopper
+from evals.setup import Picker, ProductPicker, ReplayPicker, prepare_case, reference_now, reset_shopper
 from tools.db.shop import Shop
 from tools.shapes import TurnResult
 
@@ -95,12 +97,16 @@ def _run_case(case: EvalCase, assistant: TurnRunner, records: Records, shopper_i
 def run_cases(shop: Shop, assistant: TurnRunner, cases: list[EvalCase], out_dir: Path, *,
               suite: str = "all", planner: str = "deterministic", workers: int = 2,
               progress: bool = False, judge: Judge | None = None,
-              on_case: Callable[[dict[str, Any]], None] | None = None) -> EvalRun:
-    """Prepare every case's shopper, run the cases (in parallel threads), score, write the files."""
+              on_case: Callable[[dict[str, Any]], None] | None = None,
+              resolve_picks_on: Engine | None = None) -> EvalRun:
+    """Prepare every case's shopper, run the cases (in parallel threads), score, write the files.
+    Products for the shoppers' events and history are picked on `shop`, or on `resolve_picks_on`
+    and replayed there by SKU."""
     started = time.perf_counter()
     out_dir.mkdir(parents=True, exist_ok=True)
     records = Records(shop.engine)
-    picker = ProductPicker(shop.engine)
+    picker: Picker = (ProductPicker(shop.engine) if resolve_picks_on is None
+                      else ReplayPicker(shop.engine, resolve_picks_on))
     now = reference_now()
     shopper_ids = {case.id: prepare_case(shop.engine, case, picker, now) for case in cases}
     try:
@@ -187,8 +193,9 @@ class _Progress:
 
 def run_eval(settings: Any, *, suite: str = "all", planner: str = "deterministic", out_dir: Path,
              workers: int = 2, progress: bool = True, judge: bool = False,
-             shop: Shop | None = None) -> EvalRun:
-    """The CLI's entry: open the shop and the assistant as the API does, then run the suite."""
+             shop: Shop | None = None, resolve_picks_on: Engine | None = None) -> EvalRun:
+    """The CLI's entry: open the shop and the assistant as the API does, then run the suite
+    (`resolve_picks_on`: see `run_cases`)."""
     from sqlalchemy import select
 
     from agent.assistant import Assistant
@@ -214,4 +221,4 @@ def run_eval(settings: Any, *, suite: str = "all", planner: str = "deterministic
 
         the_judge = LLMJudge.from_settings(settings)
     return run_cases(shop, assistant, cases, out_dir, suite=suite, planner=planner, workers=workers,
-                     progress=progress, judge=the_judge)
+                     progress=progress, judge=the_judge, resolve_picks_on=resolve_picks_on)

@@ -1,5 +1,6 @@
 """Puts a case's world in the commerce store: a fresh shopper with the case's attributes, their
-browsing events and past purchases, with products picked by attributes from whatever catalog is loaded."""
+browsing events and past purchases, with products picked by attributes from whatever catalog is loaded
+(or, for a replay, picked on a reference shop and found by SKU in the loaded one)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import logging
 import zlib
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from typing import Protocol
 
 from sqlalchemy import Engine, delete, select
 
@@ -34,6 +36,15 @@ def shopper_id_for(case: EvalCase) -> str:
 
 def _stable(text: str) -> int:
     return zlib.crc32(text.encode())  # not hash(): PYTHONHASHSEED varies between runs
+
+
+class Picker(Protocol):
+    """Chooses the products a case's events and history name: (sku, price), (sku, price, variant)."""
+
+    def pick(self, pick: ProductPick, salt: str) -> tuple[str, Decimal] | None: ...
+
+    def pick_in_size(self, pick: ProductPick, size: str | None,
+                     salt: str) -> tuple[str, Decimal, str] | None: ...
 
 
 class ProductPicker:
@@ -92,6 +103,48 @@ class ProductPicker:
         return next((str(v) for v, label in rows if label == size), None)
 
 
+class ReplayPicker:
+    """Picks resolved on a reference shop (the rich seed, whose attributes are the truth) and replayed
+    by SKU, and variant by size, in the loaded shop: a thin shop's enrichment errors then show in the
+    suite instead of steering the picks. A SKU the loaded shop lacks falls back to its own pick."""
+
+    def __init__(self, engine: Engine, resolve_on: Engine):
+        self.engine = engine
+        self.reference = ProductPicker(resolve_on)
+        self.own = ProductPicker(engine)
+
+    def pick(self, pick: ProductPick, salt: str) -> tuple[str, Decimal] | None:
+        chosen = self.reference.pick(pick, salt)
+        price = self._price(chosen[0]) if chosen else None
+        if chosen and price is not None:
+            return chosen[0], price
+        log.warning("replay: %s picked on the reference shop is not in this one; picking here for %s",
+                    chosen and chosen[0], pick)
+        return self.own.pick(pick, salt)
+
+    def pick_in_size(self, pick: ProductPick, size: str | None, salt: str) -> tuple[str, Decimal, str] | None:
+        chosen = self.reference.pick_in_size(pick, size, salt)
+        if chosen:
+            sku, _price, reference_variant = chosen
+            price = self._price(sku)
+            variant_id = self.own._variant(sku, size or _size_of(self.reference.engine, reference_variant))
+            if price is not None and variant_id is not None:
+                return sku, price, variant_id
+        log.warning("replay: %s in size %s picked on the reference shop is not in this one; picking here "
+                    "for %s", chosen and chosen[0], size, pick)
+        return self.own.pick_in_size(pick, size, salt)
+
+    def _price(self, sku: str) -> Decimal | None:
+        with session_scope(self.engine) as s:
+            price = s.scalar(select(Product.price).where(Product.sku == sku, Product.retired.is_(False)))
+        return None if price is None else Decimal(price)
+
+
+def _size_of(engine: Engine, variant_id: str) -> str | None:
+    with session_scope(engine) as s:
+        return s.scalar(select(Variant.size).where(Variant.id == variant_id))
+
+
 def reset_shopper(engine: Engine, shopper_id: str) -> None:
     """Remove an earlier run's copy of the case shopper and everything hanging off it."""
     with session_scope(engine) as s:
@@ -106,7 +159,7 @@ def reset_shopper(engine: Engine, shopper_id: str) -> None:
         s.execute(delete(Shopper).where(Shopper.id == shopper_id))
 
 
-def prepare_case(engine: Engine, case: EvalCase, picker: ProductPicker, now: datetime) -> str:
+def prepare_case(engine: Engine, case: EvalCase, picker: Picker, now: datetime) -> str:
     """Create the case's shopper, events and history; returns the shopper id."""
     shopper_id = shopper_id_for(case)
     reset_shopper(engine, shopper_id)

@@ -231,3 +231,46 @@ def test_an_eval_run_shows_the_enrichment_found_beside_it(tmp_path: Path) -> Non
     write_outputs(tmp_path, [], summary)
     html = (tmp_path / "report.html").read_text(encoding="utf-8")
     assert "Enrichment (thin round trip)" in html and "<td>category</td><td>0.500</td><td>0.100</td>" in html
+
+
+def test_the_thin_replay_picks_on_the_rich_shop_and_replays_by_sku(
+        round_trip: tuple[Path, dict[str, Any]]) -> None:
+    from sqlalchemy import select
+
+    from evals.cases import EvalCase
+    from evals.setup import ProductPicker, ReplayPicker, prepare_case, reference_now, reset_shopper
+    from tools.db.engine import session_scope, sqlite_url
+    from tools.db.models import Event, Order, OrderLine
+    from tools.db.shop import open_shop
+
+    workdir, _ = round_trip
+    rich = open_shop(sqlite_url(workdir / f"seed-{PRODUCTS}"), workdir / f"seed-{PRODUCTS}")
+    thin = open_shop(sqlite_url(workdir / f"thin-{PRODUCTS}-it"), workdir / f"thin-{PRODUCTS}-it")
+    formal = {"formality_min": 4, "formality_max": 5}
+    case = EvalCase.model_validate({
+        "id": "replay-picks", "split": "dev", "language": "it",
+        "shopper": {"kind": "loyal", "history": [
+            {"pick": {"category": "blazer", "department": "menswear"}, "size": "50", "days_ago": 60},
+            {"pick": {"category": "dress", "department": "womenswear"}, "days_ago": 90}]},
+        "events": [{"type": "product_view", "pick": {"category": c, "department": d, **formal}, "days_ago": 1}
+                   for c, d in (("blazer", "menswear"), ("shirt", "menswear"), ("dress", "womenswear"),
+                                ("formal_shoes", "womenswear"))],
+        "turns": [{"message": "colloquio lunedì"}]})
+    on_rich = ProductPicker(rich.engine)
+    rich_views = [on_rich.pick(ev.pick, f"{case.id}/event/{n}")
+                  for n, ev in enumerate(case.events) if ev.pick]
+    rich_bought = [on_rich.pick_in_size(p.pick, p.size, f"{case.id}/history/{n}")
+                   for n, p in enumerate(case.shopper.history)]
+
+    shopper_id = prepare_case(thin.engine, case, ReplayPicker(thin.engine, rich.engine), reference_now())
+    try:
+        with session_scope(thin.engine) as s:
+            viewed = list(s.scalars(select(Event.sku).where(Event.shopper_id == shopper_id)
+                                    .order_by(Event.id)))
+            bought = s.execute(select(OrderLine.sku, OrderLine.variant_id).join(Order)
+                               .where(Order.shopper_id == shopper_id).order_by(Order.id)).all()
+    finally:
+        reset_shopper(thin.engine, shopper_id)
+    assert viewed == [v[0] for v in rich_views if v]
+    # the same SKU in the same variant (the thin import keeps the seed's variant ids)
+    assert [tuple(row) for row in bought] == [(b[0], b[2]) for b in rich_bought if b]

@@ -4,6 +4,8 @@ retailer who brings a thin feed gets from the stylist (goal accuracy, outfit com
 The thin shops get the seed's stores and local stock through the real imports too, so the
 availability cases have somewhere to look. The rich run uses its own freshly seeded copy: the
 suite adds shoppers and reservations, and the seed shop the truth is read from must not drift.
+On a thin shop every case's browsing and purchases are picked on the seed (its attributes are the
+truth) and replayed by SKU, so a product enriched wrongly is still the one the shopper looked at.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 from typing import Any
+
+from sqlalchemy import Engine
 
 from evals.enrichment import RoundTripError
 from tools.db.engine import sqlite_url
@@ -43,14 +47,14 @@ def _rich_copy(products: int, folder: Path, seed: int) -> Shop:
     return shop
 
 
-def _suite(shop: Shop, out: Path, workers: int) -> dict[str, Any]:
+def _suite(shop: Shop, out: Path, workers: int, resolve_picks_on: Engine | None = None) -> dict[str, Any]:
     from agent.settings import get_settings
     from evals.runner import run_eval
 
     settings = get_settings().model_copy(
         update={"data_dir": shop.data_dir, "database_url": str(shop.engine.url), "llm_model": None})
     run = run_eval(settings, suite="all", planner="deterministic", out_dir=out, workers=workers,
-                   progress=False, shop=shop)
+                   progress=False, shop=shop, resolve_picks_on=resolve_picks_on)
     gates = run.summary["gates"]
     return {name: gates[name]["value"] for name in GATES if name in gates} | {
         "bars": {name: gates[name]["bar"] for name in GATES if name in gates}}
@@ -58,10 +62,12 @@ def _suite(shop: Shop, out: Path, workers: int) -> dict[str, Any]:
 
 def replay_suite(seed: Shop, thin: dict[str, Shop], workdir: Path, products: int, seed_number: int,
                  workers: int = 2) -> dict[str, dict[str, Any]]:
-    """Gate values of the whole deterministic suite: the rich seed shop, then each thin shop."""
+    """Gate values of the whole deterministic suite: the rich seed shop, then each thin shop with
+    the picks resolved on `seed`."""
     results = {"rich": _suite(_rich_copy(products, workdir / f"rich-{products}", seed_number),
                               workdir / "replay" / "rich", workers)}
     for language, shop in thin.items():
         _stock_for(seed, shop, workdir / f"stock-{products}")
-        results[f"thin {language}"] = _suite(shop, workdir / "replay" / f"thin-{language}", workers)
+        results[f"thin {language}"] = _suite(shop, workdir / "replay" / f"thin-{language}", workers,
+                                               resolve_picks_on=seed.engine)
     return results
