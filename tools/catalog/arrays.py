@@ -52,7 +52,8 @@ ALL_SIZES: tuple[str, ...] = tuple(dict.fromkeys(
 _PRODUCT_COLUMNS = (Product.id, Product.sku, Product.department, Product.category,
                     Product.subcategory, Product.title_it, Product.title_en, Product.price,
                     Product.occasions, Product.seasons, Product.colours, Product.fabric,
-                    Product.style, Product.pattern, Product.attribute_confidence)
+                    Product.style, Product.pattern, Product.attribute_confidence,
+                    Product.attribute_sources)
 
 
 def _bits(values: Any, table: dict[str, int]) -> int:

@@ -47,7 +47,10 @@ def index_text(product: Mapping[str, Any]) -> str:
     fibres = [str(p.get("fibre", "")).replace("_", " ") for p in product.get("fabric") or ()]
     if fibres and fibres[0] not in titles:
         pieces.append(fabric)
-    pieces.append(", ".join(OCCASIONS[o][1] for o in product.get("occasions") or () if o in OCCASIONS))
+    # occasions the retailer or the seed stated say something new; derived ones only restate the
+    # kind and the formality the text already carries, and would pull the vector off the garment
+    if (product.get("attribute_sources") or {}).get("occasions") in (None, "seed", "feed"):
+        pieces.append(", ".join(OCCASIONS[o][1] for o in product.get("occasions") or () if o in OCCASIONS))
     return ". ".join(p for p in pieces if p)
 
 

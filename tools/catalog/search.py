@@ -44,7 +44,7 @@ MAX_LIMIT = 100
 MAX_OFFSET = 10_000
 
 # Bonuses on top of cosine similarity (which mostly lies in 0.2-0.8 for this model).
-W_CATEGORY = 0.15
+W_CATEGORY = 0.2
 W_COLOUR_PRIMARY = 0.12
 W_COLOUR_ANY = 0.07
 W_COLOUR_NEAR = 0.04

@@ -38,7 +38,8 @@ KINDS: tuple[Kind, ...] = (
     _k("blazer", "sfiancata", "giacca sfiancata, tailored blazer, fitted blazer"),
     _k("blazer", "monopetto", "giacca monopetto, single breasted blazer, single breasted jacket, "
        "monopetto, blazer, sport coat, sports jacket"),
-    _k("trousers", "pince", "con pince, pleated trousers, pleated pants, pinces", (3, 5)),
+    _k("trousers", "pince", "con pince, pleated trousers, pleated trouser, pleated pants, pleated, pinces",
+       (3, 5)),
     _k("trousers", "abito", "pantaloni da abito, dress trousers, suit trousers, dress pants", (4, 5)),
     _k("trousers", "sigaretta", "a sigaretta, cigarette trousers, cigarette pants", (2, 5)),
     _k("trousers", "palazzo", "palazzo", (2, 5)),
@@ -73,7 +74,7 @@ KINDS: tuple[Kind, ...] = (
     _k("shirt", "smoking", "camicia da smoking, tuxedo shirt, dress shirt with bib", (5, 5)),
     _k("shirt", "collo_francese", "collo francese, cutaway collar, cutaway, spread collar", (4, 5)),
     _k("shirt", "collo_italiano", "collo italiano, italian collar, classic collar", (3, 5)),
-    _k("shirt", "classica", "camicia classica, classic shirt", (3, 5)),
+    _k("shirt", "classica", "camicia classica, classic shirt, dress shirt, camicia elegante", (3, 5)),
     _k("shirt", "button_down", "button down, button-down, oxford shirt", (2, 4)),
     _k("shirt", "coreana", "collo coreano, grandad collar, mandarin collar, band collar", (1, 3)),
     _k("shirt", "maniche_corte", "maniche corte, short sleeved, short sleeve", (1, 2)),

@@ -66,7 +66,8 @@ _FIT_NUDGE = {"tailored": 0.3, "slim": 0.0, "regular": 0.0, "relaxed": -0.6, "ov
 _WORD_NUDGE = {"elegante": 0.8, "elegant": 0.8, "formale": 1.0, "formal": 1.0, "cerimonia": 1.0,
                "ceremony": 1.0, "sera": 0.8, "evening": 0.8, "black tie": 1.5, "business": 0.6,
                "casual": -0.8, "weekend": -0.6, "sportivo": -0.8, "sporty": -0.8, "relaxed": -0.5,
-               "street": -0.8, "streetwear": -0.8, "everyday": -0.5}
+               "street": -0.8, "streetwear": -0.8, "everyday": -0.5, "tailoring": 0.4,
+               "sartoria": 0.4, "dress": 0.3}
 _FITS = {"slim": "slim", "skinny": "slim", "regular": "regular", "regolare": "regular",
          "classic fit": "regular", "comoda": "relaxed", "morbida": "relaxed", "relaxed": "relaxed",
          "loose": "relaxed", "sartoriale": "tailored", "tailored": "tailored", "oversize": "oversize",

@@ -19,6 +19,7 @@ from tools.outfits.candidates import (
     SlotSearch,
     build_candidates,
     gather_hits,
+    has_stand_ins,
     parse_exclusions,
     slot_needs,
 )
@@ -264,6 +265,15 @@ def assemble_outfit(shop: Shop, goal: str, department: str, constraints: Constra
         if any(a.complete and a.look is not None for a in relaxed):
             notes.append(f"no look in {', '.join(ctx.colours)} fits: other colours instead")
             attempts = relaxed
+    in_budget = any(a.complete and a.look is not None for a in attempts)
+    if (budget is not None or cap is not None) and not in_budget and has_stand_ins(shop):
+        # The budget is hard; a formality the catalog only guessed is not: on a thin catalog, pieces
+        # whose derived formality is a step off the band (or unknown) may make the budget.
+        lenient = _try_places(shop, places, needs, replace(ctx, lenient=True), pairs, cap, notes)
+        if any(a.complete and a.look is not None for a in lenient):
+            notes.append("no look of surely formal-enough pieces fits the budget: pieces whose "
+                         "formality the catalog only guessed instead")
+            attempts = lenient
     timings["search_solve_ms"] = (time.perf_counter() - started) * 1000 - timings["prepare_ms"]
     chosen = _choose(attempts)
     if chosen.place != places[0]:

@@ -18,7 +18,14 @@ from tools.catalog.index import Snapshot, catalog_index
 from tools.db.shop import Shop
 from tools.lexicon import FIBRE_WORDS, match_terms, normalise
 from tools.outfits.harmony import Candidate
-from tools.outfits.slot_search import LookFilters, RowQuery, compatible_of, fetch_candidates, pim_of
+from tools.outfits.slot_search import (
+    SURE_FORMALITY,
+    LookFilters,
+    RowQuery,
+    compatible_of,
+    fetch_candidates,
+    pim_of,
+)
 from tools.shapes import Budget, Constraints, ProductHit, SearchFilters
 from tools.taxonomy import CATEGORIES, COLOURS, FIBRES, PATTERNS, GoalSpec, size_system_for
 
@@ -136,6 +143,19 @@ class SlotSearch:
     exclude_skus: frozenset[str]
     budget: Budget | None
     max_price: Decimal | None
+    # every slot may take stand-ins (unknown, or unsure and a step off the formality band): asked
+    # when no look of sure pieces fits the budget, on a thin catalog
+    lenient: bool = False
+
+
+def has_stand_ins(shop: Shop) -> bool:
+    """Whether the catalog has pieces of unknown or unsure formality (a thin feed's): only then can
+    a lenient search find anything a strict one did not."""
+    snap = catalog_index(shop).snapshot
+    if snap is None:
+        return False
+    pim = pim_of(shop, snap.catalog)
+    return bool((pim.formality == 0).any() or (snap.catalog.formality_sure < SURE_FORMALITY).any())
 
 
 def _item_price_bounds(ctx: SlotSearch) -> tuple[Decimal | None, Decimal | None]:
@@ -148,9 +168,11 @@ def _item_price_bounds(ctx: SlotSearch) -> tuple[Decimal | None, Decimal | None]
     return (None if low is None else Decimal(low)), (None if high is None else Decimal(high))
 
 
-def _acceptable(hit: ProductHit, ctx: SlotSearch, unknown_ok: bool = False) -> bool:
+def _acceptable(hit: ProductHit, ctx: SlotSearch, unknown_ok: bool = False,
+                formality_sure: float = 1.0) -> bool:
     """In the goal's formality band and season. With `unknown_ok` (a slot no known piece fills), a
-    piece whose formality or seasons are not known yet may stand in; a known mismatch never does."""
+    piece whose formality or seasons are not known yet may stand in, and so may one whose derived
+    formality is a step off the band and unsure; a sure mismatch never does."""
     lo, hi = ctx.goal.formality
     if hit.sku in ctx.exclude_skus:
         return False
@@ -158,7 +180,9 @@ def _acceptable(hit: ProductHit, ctx: SlotSearch, unknown_ok: bool = False) -> b
         if not unknown_ok:
             return False
     elif not lo <= hit.formality <= hi:
-        return False
+        near = lo - 1 <= hit.formality <= hi + 1
+        if not (unknown_ok and near and formality_sure < SURE_FORMALITY):
+            return False
     if ctx.goal.seasons and not set(ctx.goal.seasons) & set(hit.seasons) and (hit.seasons or not unknown_ok):
         return False
     return ctx.exclusions.allows(hit)
@@ -197,8 +221,9 @@ def gather_hits(shop: Shop, needs: Sequence[SlotNeed], place: str, ctx: SlotSear
                         excluded_colours=frozenset(ctx.exclusions.colours), excluded_skus=ctx.exclude_skus)
     found = fetch_candidates(shop, snap, place, _row_queries(needs, place, ctx), rules,
                              best=KEEP_PER_SLOT - KEEP_CHEAP + 2, cheapest=KEEP_CHEAP)
-    empty = [n for n in needs if not any(_acceptable(h, ctx) for c in (True, False)
-                                         for h, _ in found.get((n.key, c), []))]
+    empty = list(needs) if ctx.lenient else [
+        n for n in needs
+        if not any(_acceptable(h, ctx) for c in (True, False) for h, _ in found.get((n.key, c), []))]
     thin: set[str] = set()
     if empty:  # second pass for those slots only: pieces a thin feed has not described yet
         more = fetch_candidates(shop, snap, place, _row_queries(empty, place, ctx),
@@ -207,10 +232,17 @@ def gather_hits(shop: Shop, needs: Sequence[SlotNeed], place: str, ctx: SlotSear
         found.update(more)
         thin = {n.key for n in empty}
     out: dict[str, list[tuple[ProductHit, str, bool]]] = {}
+    rows = pim_of(shop, snap.catalog).row_of_sku
+
+    def fits(hit: ProductHit, loose: bool) -> bool:
+        row = rows.get(hit.sku)
+        sure = float(snap.catalog.formality_sure[row]) if loose and row is not None else 1.0
+        return _acceptable(hit, ctx, loose, sure)
+
     for need in needs:
         loose = need.key in thin
-        coloured = [(h, s) for h, s in found.get((need.key, True), []) if _acceptable(h, ctx, loose)]
-        plain = [(h, s) for h, s in found.get((need.key, False), []) if _acceptable(h, ctx, loose)]
+        coloured = [(h, s) for h, s in found.get((need.key, True), []) if fits(h, loose)]
+        plain = [(h, s) for h, s in found.get((need.key, False), []) if fits(h, loose)]
         out[need.key] = ([(h, s, True) for h, s in coloured] if coloured
                          else [(h, s, False) for h, s in plain])
         if ctx.colours and not coloured and plain:

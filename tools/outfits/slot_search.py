@@ -77,6 +77,9 @@ class RowQuery:
     coloured: bool
 
 
+SURE_FORMALITY = 0.8  # a derived formality below this may be one step off when a slot is otherwise empty
+
+
 @dataclass(frozen=True)
 class LookFilters:
     """Hard rules the search filters cannot express, applied on the arrays."""
@@ -85,7 +88,8 @@ class LookFilters:
     seasons: tuple[str, ...]  # any of them (empty: any season)
     excluded_colours: frozenset[str]
     excluded_skus: frozenset[str]
-    # a thin feed's pieces (formality or seasons not known yet) may fill a slot nothing known fills
+    # a thin feed's pieces (formality or seasons not known yet) may fill a slot nothing known fills,
+    # and so may a piece whose derived formality is one step off the band but unsure (a guess)
     unknown_ok: bool = False
 
 
@@ -94,7 +98,8 @@ def _extra_mask(shop: Shop, snap: Snapshot, rules: LookFilters) -> np.ndarray:
     pim = pim_of(shop, cat)
     mask = (pim.formality >= rules.formality[0]) & (pim.formality <= rules.formality[1])
     if rules.unknown_ok:
-        mask |= pim.formality == 0
+        near = (pim.formality >= rules.formality[0] - 1) & (pim.formality <= rules.formality[1] + 1)
+        mask |= (pim.formality == 0) | (near & (cat.formality_sure < SURE_FORMALITY))
     if rules.seasons:
         in_season = (cat.seasons & np.uint32(sum(SEASON_BIT[s] for s in rules.seasons))) != 0
         mask &= (in_season | (cat.seasons == 0)) if rules.unknown_ok else in_season
