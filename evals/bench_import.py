@@ -1,7 +1,7 @@
 """`sarto bench import`: a seed shop exported as the feeds a retailer publishes (Merchant product
 TSV, local inventory TSV, store directory CSV), imported into a fresh data folder, then imported
 again unchanged. Each import runs in its own process, as `sarto import` does, so its peak RSS is
-its own; the table says where the time goes (parse, write, embed/index).
+its own; the table says where the time goes (parse, enrich, write, embed/index).
 """
 
 from __future__ import annotations
@@ -87,14 +87,14 @@ def run_import_benchmark(count: int, workdir: Path) -> list[dict[str, Any]]:
 
 
 def format_table(rows: list[dict[str, Any]]) -> str:
-    lines = ["| step | rows read | created | updated | unchanged | embedded | parse s | write s | index s "
-             "| total s (in process) | wall s (process) | peak RSS MB |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    lines = ["| step | rows read | created | updated | unchanged | embedded | parse s | enrich s | write s "
+             "| index s | total s (in process) | wall s (process) | peak RSS MB |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
         c, t = r["counts"], r["timings_s"]
         lines.append(f"| {r['step']} | {c.get('read', 0):,} | {c.get('created', 0):,} | "
                      f"{c.get('updated', 0):,} | {c.get('unchanged', 0):,} | {c.get('embedded', 0):,} | "
-                     f"{t.get('parse', 0):.1f} | "
+                     f"{t.get('parse', 0):.1f} | {t.get('enrich', 0):.1f} | "
                      f"{t.get('write', 0):.1f} | {t.get('index', 0):.1f} | {t.get('total', 0):.1f} | "
                      f"{r['wall_s']:.1f} | {r['peak_rss_mb']:.0f} |")
     return "\n".join(lines)
