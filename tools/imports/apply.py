@@ -99,7 +99,7 @@ def apply_products(session: Session, drafts: list[ProductDraft], mode: Mode, now
     new_rows: list[dict[str, Any]] = []
     changed_rows: list[dict[str, Any]] = []
     touched: list[ProductDraft] = []  # products whose variants are (re)written
-    if enrichments is None:
+    if enrichments is None:  # callers that did not enrich first (run_import does, before the transaction)
         enrichments = enrich_many([d.described() for d in drafts])
     for draft, enriched in zip(drafts, enrichments, strict=True):
         values = _product_values(draft, now, enriched)

@@ -198,10 +198,11 @@ def _apply(shop: Shop, kind: Kind, good: list[Any], mode: Mode, dry_run: bool,
 def enrich_drafts(shop: Shop, drafts: list[ProductDraft], labeller: Labeller | None) -> list[Enrichment]:
     """Rules (and the house style) for every draft; then, with a model configured, its answers for
     what the rules left unknown or unsure."""
-    enrichments = enrich_many([d.described() for d in drafts])
+    described = [d.described() for d in drafts]
+    enrichments = enrich_many(described)
     if labeller is None:
         return enrichments
-    items = [(d.sku, d.described().fields, e) for d, e in zip(drafts, enrichments, strict=True)]
+    items = [(d.sku, said.fields, e) for d, said, e in zip(drafts, described, enrichments, strict=True)]
     enriched, sent = llm_pass(items, labeller.ask, labeller.model, AnswerCache(shop.data_dir / LLM_CACHE))
     log.info("LLM enrichment: %d batches sent for %d products", sent, len(drafts))
     return enriched
