@@ -96,6 +96,18 @@ class Expect(_Data):
     must_refuse_leak: bool = False
     impossible_budget: bool = False
     only_slots: list[str] | None = None
+    # after a correction (issue 13): what the new answer must show, beside everything said before
+    not_colours: list[str] | None = None  # no piece in these colours (or their shades)
+    not_categories: list[str] | None = None  # no piece of these categories
+    has_slots: list[str] | None = None  # the look fills these slots ("add a belt")
+    new_in_slots: list[str] | None = None  # these slots hold a piece not shown before in the thread
+    different_look: bool = False  # at least one piece not shown before ("other options")
+    cheaper: bool = False  # >= 15% or EUR 30 below the last look, or the answer says why it cannot be
+    less_formal: bool = False  # the look is on average less formal than the last one
+    item_sizes: dict[str, str] | None = None  # slot -> size its piece must be in
+    answers_availability: bool = False  # the availability tool ran and answered; no new look
+    proposes_reservation: bool = False  # a reservation is proposed for confirmation
+    asks_size_system: bool = False  # an ambiguous size: one question, no silent guess
 
     @field_validator("goal")
     @classmethod
@@ -111,7 +123,7 @@ class Expect(_Data):
             raise ValueError(f"unknown department {value!r}")
         return value
 
-    @field_validator("colours")
+    @field_validator("colours", "not_colours")
     @classmethod
     def _known_colours(cls, value: list[str] | None) -> list[str] | None:
         for colour in value or []:
@@ -129,9 +141,10 @@ class Expect(_Data):
 
 
 class Turn(_Data):
-    message: str
+    message: str  # "{sku}" and "{title}" stand for the product `pick` chooses in the loaded catalog
     expect: Expect | None = None
     context: dict[str, Any] = {}
+    pick: ProductPick | None = None
 
 
 class EvalCase(_Data):

@@ -13,7 +13,7 @@ from typing import Any
 THRESHOLDS_PATH = Path(__file__).resolve().parent / "thresholds.json"
 RATE_SCORERS = ("goal_accuracy", "department_accuracy", "outfit_completeness", "compatibility",
                 "budget_adherence", "availability_truth", "grounding", "consent_respected",
-                "asks_one_question", "refuses_leaks")
+                "asks_one_question", "refuses_leaks", "refinement", "size_recovery")
 
 
 def load_thresholds(path: Path = THRESHOLDS_PATH) -> dict[str, dict[str, Any]]:
@@ -121,6 +121,7 @@ def breakdown(records: list[dict[str, Any]], key: str) -> dict[str, dict[str, An
         out[name] = {"cases": len(rows), "case_pass_rate": m["case_pass_rate"],
                      "goal_accuracy": m["goal_accuracy"], "constraint_f1": m.get("constraint_f1"),
                      "grounding": m["grounding"], "budget_adherence": m["budget_adherence"],
+                     "refinement": m["refinement"], "size_recovery": m["size_recovery"],
                      "latency_p50_ms": m["latency_p50_ms"]}
     return out
 

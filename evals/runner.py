@@ -23,7 +23,15 @@ from sqlalchemy import Engine
 from evals.cases import EvalCase, load_cases, select_suite
 from evals.metrics import load_thresholds, summarise
 from evals.scorers import Records, TurnContext, Verdict, score_turn
-from evals.setup import Picker, ProductPicker, ReplayPicker, prepare_case, reference_now, reset_shopper
+from evals.setup import (
+    Picker,
+    ProductPicker,
+    ReplayPicker,
+    prepare_case,
+    reference_now,
+    reset_shopper,
+    resolve_messages,
+)
 from tools.db.shop import Shop
 from tools.shapes import TurnResult
 
@@ -59,6 +67,7 @@ def _run_case(case: EvalCase, assistant: TurnRunner, records: Records, shopper_i
 
     thread_id = f"eval-{case.id}-{run_tag}"
     turns: list[dict[str, Any]] = []
+    earlier: list[TurnResult] = []
     for i, turn in enumerate(case.turns):
         entry: dict[str, Any] = {"message": turn.message,
                                  "expect": turn.expect.model_dump(mode="json", exclude_defaults=True)
@@ -76,8 +85,10 @@ def _run_case(case: EvalCase, assistant: TurnRunner, records: Records, shopper_i
             turns.append(entry)
             break
         latency = (time.perf_counter() - started) * 1000
-        ctx = TurnContext(case=case, turn_index=i, result=result, records=records, shopper_id=shopper_id)
+        ctx = TurnContext(case=case, turn_index=i, result=result, records=records, shopper_id=shopper_id,
+                          earlier=list(earlier))
         verdicts = score_turn(ctx)
+        earlier.append(result)
         entry.update(result=result.model_dump(mode="json"), error=None, latency_ms=round(latency, 2),
                      tool_calls=len(result.tool_calls), verdicts=[v.as_dict() for v in verdicts],
                      judge=judge.judge(case, i, result) if judge else None)
@@ -108,6 +119,7 @@ def run_cases(shop: Shop, assistant: TurnRunner, cases: list[EvalCase], out_dir:
     picker: Picker = (ProductPicker(shop.engine) if resolve_picks_on is None
                       else ReplayPicker(shop.engine, resolve_picks_on))
     now = reference_now()
+    cases = [resolve_messages(case, picker) for case in cases]
     shopper_ids = {case.id: prepare_case(shop.engine, case, picker, now) for case in cases}
     try:
         return _run_prepared(shop, assistant, cases, shopper_ids, records, out_dir, started,

@@ -41,6 +41,8 @@ def _stable(text: str) -> int:
 class Picker(Protocol):
     """Chooses the products a case's events and history name: (sku, price), (sku, price, variant)."""
 
+    engine: Engine
+
     def pick(self, pick: ProductPick, salt: str) -> tuple[str, Decimal] | None: ...
 
     def pick_in_size(self, pick: ProductPick, size: str | None,
@@ -195,3 +197,23 @@ def prepare_case(engine: Engine, case: EvalCase, picker: Picker, now: datetime) 
             order.lines.append(OrderLine(variant_id=variant_id, sku=sku, quantity=1, unit_price=price))
             s.add(order)
     return shopper_id
+
+
+def resolve_messages(case: EvalCase, picker: Picker) -> EvalCase:
+    """A turn that names a product ("Avete la giacca {sku} ...") gets a real one of the loaded
+    catalog, chosen by its pick; the case never holds a seeded SKU."""
+    if not any(t.pick for t in case.turns):
+        return case
+    turns = []
+    for i, turn in enumerate(case.turns):
+        found = picker.pick(turn.pick, f"{case.id}-{i}") if turn.pick else None
+        if found is None:
+            turns.append(turn)
+            continue
+        sku = found[0]
+        with session_scope(picker.engine) as s:
+            title = s.scalar(select(Product.title_it if case.language == "it" else Product.title_en)
+                             .where(Product.sku == sku)) or sku
+        message = turn.message.replace("{sku}", sku).replace("{title}", title)
+        turns.append(turn.model_copy(update={"message": message}))
+    return case.model_copy(update={"turns": turns})

@@ -78,10 +78,26 @@ def test_loose_budgets_are_not_secretly_impossible(cases: list[EvalCase]) -> Non
 
 
 def test_messages_are_not_one_template(cases: list[EvalCase]) -> None:
-    messages = [t.message for c in cases for t in c.turns]
+    # the generated families share their openers on purpose (one first look, many corrections)
+    written = [c for c in cases if not {"listening", "variant"} & set(c.tags)]
+    messages = [t.message for c in written for t in c.turns]
     assert len(set(messages)) >= 0.95 * len(messages)
     openings = Counter(" ".join(m.lower().split()[:2]) for m in messages)
     assert openings.most_common(1)[0][1] <= 10
+
+
+def test_the_listening_suite_has_the_size_the_issue_asks(cases: list[EvalCase]) -> None:
+    listening = [c for c in cases if "listening" in c.tags]
+    assert sum(len(c.turns) > 1 for c in listening) >= 150
+    assert sum("variant" in c.tags for c in cases) >= 300
+    heldout = [c for c in listening if c.split == "heldout"]
+    assert len(heldout) >= 0.25 * len(listening)
+    # the corrections themselves are not one sentence repeated
+    corrections = [t.message for c in listening for t in c.turns[1:]]
+    assert len(set(corrections)) >= 0.3 * len(corrections)
+    english_sizes = [c for c in cases if "size_phrasing" in c.tags]
+    assert len(english_sizes) >= 60 and {"english_size", "us_size", "ambiguous_size"} <= {
+        t for c in english_sizes for t in c.tags}
 
 
 def test_fast_suite_is_small_but_keeps_the_safety_cases(cases: list[EvalCase]) -> None:

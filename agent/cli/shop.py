@@ -222,7 +222,7 @@ def _load_events(path: Path | None) -> list:  # type: ignore[type-arg]
 @app.command()
 def ask(
     message: Annotated[str, typer.Argument(help='what the shopper says: "Ciao, mi aiuti?"')],
-    shopper: Annotated[str, typer.Option(help="shopper id; an unknown id is a new guest")] = "guest",
+    shopper: Annotated[str, typer.Option(help="shopper id; an unknown id is a new guest")] = "cli-guest",
     events: Annotated[Path | None, typer.Option(help="JSON list of browsing events")] = None,
     thread: Annotated[str | None, typer.Option(help="thread id to continue a conversation")] = None,
     now: Annotated[str | None, typer.Option(help="the time of the turn (ISO), for reproducible runs")] = None,
@@ -257,7 +257,7 @@ def ask(
 
 @app.command()
 def chat(
-    shopper: Annotated[str, typer.Option(help="shopper id; an unknown id is a new guest")] = "guest",
+    shopper: Annotated[str, typer.Option(help="shopper id; an unknown id is a new guest")] = "cli-guest",
     language: Annotated[str | None, typer.Option(help="it | en (default: detected)")] = None,
     now: Annotated[str | None, typer.Option(help="the time of the turns (ISO)")] = None,
 ) -> None:

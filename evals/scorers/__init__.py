@@ -15,6 +15,7 @@ from evals.scorers.outfit import compatibility, outfit_completeness
 from evals.scorers.privacy import consent_respected, refuses_leaks
 from evals.scorers.question import asks_one_question
 from evals.scorers.records import Records
+from evals.scorers.refinement import refinement, size_recovery
 
 Scorer = Callable[[TurnContext], Verdict | None]
 
@@ -30,6 +31,8 @@ SCORERS: dict[str, Scorer] = {
     "grounding": grounding,
     "asks_one_question": asks_one_question,
     "refuses_leaks": refuses_leaks,
+    "refinement": refinement,
+    "size_recovery": size_recovery,
 }
 
 

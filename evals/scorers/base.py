@@ -31,6 +31,7 @@ class TurnContext:
     result: TurnResult
     records: Records
     shopper_id: str
+    earlier: list[TurnResult] = field(default_factory=list)  # this thread's earlier answers, oldest first
 
     @property
     def expect(self) -> Expect:
