@@ -37,10 +37,14 @@ class StylistState(TypedDict, total=False):
     goal: dict[str, Any]
     constraints: dict[str, Any]
     last_outfit: dict[str, Any] | None  # the OutfitCard last shown
+    shown_by_slot: dict[str, list[str]]  # every piece shown in the thread, by slot (never repeat one)
+    rejected_skus: list[str]  # pieces the shopper swapped out: they stay out of later looks
     transcript: Annotated[list[dict[str, Any]], operator.add]
 
     # this turn's work
     intent: str
+    refinement: dict[str, Any]  # what this message changes in the last look (understanding.refinements)
+    constraints_changed: bool  # this message changed sizes or place (a reservation re-dresses first)
     planned: list[PlannedCall]
     tool_calls_made: int
     tool_log: list[dict[str, Any]]

@@ -204,6 +204,9 @@ SUITES = ("all", "fast", "dev", "heldout")
 
 
 def select_suite(cases: list[EvalCase], suite: str, fast_every: int = 6) -> list[EvalCase]:
+    split, _, rest = suite.partition(":")
+    if split in ("dev", "heldout") and rest:  # "dev:tag:listening": one split of a selection
+        return [c for c in select_suite(cases, rest, fast_every) if c.split == split]
     if suite == "all":
         return cases
     if suite in ("dev", "heldout"):
@@ -226,4 +229,5 @@ def select_suite(cases: list[EvalCase], suite: str, fast_every: int = 6) -> list
     if suite.startswith("id:"):
         ids = set(suite.removeprefix("id:").split(","))
         return [c for c in cases if c.id in ids]
-    raise CaseError(f"unknown suite {suite!r}: use one of {', '.join(SUITES)}, tag:NAME or id:A,B")
+    raise CaseError(f"unknown suite {suite!r}: use one of {', '.join(SUITES)}, tag:NAME or id:A,B "
+                    "(dev:... or heldout:... for one split of it)")

@@ -210,6 +210,7 @@ class Constraints(Record):
     location: Location | None = None
     exclusions: list[str] = []  # colours, categories or materials the shopper does not want
     only_slots: list[str] = []  # "only the shoes" -> ["shoes"]
+    wanted_slots: list[str] = []  # "add a belt": an optional slot the look must fill
 
 
 # --- cards ----------------------------------------------------------------------------------

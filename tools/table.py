@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import inspect
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -19,10 +19,11 @@ from typing import Any, Generic, TypeVar, cast
 
 from pydantic import BaseModel, Field, ValidationError
 
+from tools.catalog.products import product_facts
 from tools.catalog.search import SearchError, search_products
 from tools.db.shop import Shop
 from tools.outfits.alternatives import find_budget_alternatives
-from tools.outfits.assemble import assemble_outfit
+from tools.outfits.assemble import OutfitPlan, assemble_outfit
 from tools.shapes import (
     AlternativesCard,
     AvailabilityCard,
@@ -35,7 +36,7 @@ from tools.shapes import (
 from tools.stock.availability import check_availability
 from tools.stock.reservations import cancel_reservation, list_reservations, reserve_in_store
 from tools.stock.stores import find_nearby_stores
-from tools.taxonomy import size_system_for
+from tools.taxonomy import GOALS, size_system_for
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +70,8 @@ class TurnFacts:
     shop_now: datetime  # the shop's own clock: reservations are made and expire on it, never on `now`
     last_outfit: dict[str, Any] | None
     hold_minutes: int
+    shown_by_slot: Mapping[str, Sequence[str]] = field(default_factory=dict)  # pieces shown in the thread
+    rejected_skus: Sequence[str] = ()  # pieces the shopper swapped out
 
 
 def _dump(record: Any) -> dict[str, Any]:
@@ -154,7 +157,38 @@ class OutfitArgs(BaseModel):
 
     goal: str | None = Field(default=None, description="goal key; default: the inferred goal")
     only_slots: list[str] | None = Field(default=None, description="e.g. ['shoes'] for only the shoes")
-    cheaper: bool = Field(default=False, description="look for a cheaper outfit than the last one")
+    cheaper: bool = Field(default=False,
+                          description="a look at least 15% or EUR 30 cheaper than the last one")
+    swap_slots: list[str] | None = Field(default=None, description="slots whose piece the shopper wants "
+                                         "replaced, e.g. ['jacket']: pieces shown there are not repeated")
+    more: bool = Field(default=False, description="other options: pieces not shown yet in this thread")
+    formality_shift: int = Field(default=0, ge=-1, le=1, description="-1 less formal, +1 more formal")
+
+
+# "Cheaper" means at least this much less in total: 15% or EUR 30, whichever is less.
+CHEAPER_SHARE, CHEAPER_EUR = Decimal("0.15"), Decimal("30")
+_SHOWN_OK = ("ok", "needs_size")
+
+
+def cheaper_need(total: Decimal) -> Decimal:
+    return min(total * CHEAPER_SHARE, CHEAPER_EUR).quantize(Decimal("0.01"))
+
+
+def _shifted_band(shop: Shop, goal: str, last: Mapping[str, Any] | None,
+                  shift: int) -> tuple[int, int] | None:
+    """The formality band for "less formal" (-1) or "more formal" (+1): a step past the last look's
+    own pieces, reaching one step beyond the occasion's usual band at most."""
+    spec = GOALS.get(goal)
+    if not shift or spec is None:
+        return None
+    lo, hi = spec.formality
+    skus = [i["sku"] for i in (last or {}).get("items", [])]
+    known = [f.formality for f in product_facts(shop, skus).values() if f.formality is not None]
+    if shift < 0:
+        top = max(1, min(hi, max(known, default=hi)) - 1)
+        return max(1, min(lo - 1, top)), top
+    bottom = min(5, max(lo, min(known, default=lo)) + 1)
+    return bottom, min(5, max(hi + 1, bottom))
 
 
 def _outfit(shop: Shop, a: OutfitArgs, facts: TurnFacts) -> ToolOutcome:
@@ -163,14 +197,40 @@ def _outfit(shop: Shop, a: OutfitArgs, facts: TurnFacts) -> ToolOutcome:
     constraints = facts.constraints
     if a.only_slots:
         constraints = constraints.model_copy(update={"only_slots": a.only_slots})
-    cheaper_than = None
-    if a.cheaper and facts.last_outfit:
-        cheaper_than = Decimal(str(facts.last_outfit["total"]["amount"]))
-    plan = assemble_outfit(
-        shop, a.goal or facts.goal, facts.department, constraints, origin=facts.origin,
-        season=facts.season, language=facts.language, layout=cast(Layout, facts.layout),
-        prefer_cheaper_than=cheaper_than)
+    rejected = set(facts.rejected_skus)
+    fresh = {sku for slot in (a.swap_slots or []) for sku in facts.shown_by_slot.get(slot, [])}
+    if a.more:
+        fresh |= {sku for skus in facts.shown_by_slot.values() for sku in skus}
+    before = Decimal(str(facts.last_outfit["total"]["amount"])) if a.cheaper and facts.last_outfit else None
+    need = cheaper_need(before) if before is not None else None
+
+    def dress(exclude: set[str], cheaper_than: Decimal | None) -> OutfitPlan:
+        return assemble_outfit(
+            shop, a.goal or facts.goal, facts.department or "", constraints, origin=facts.origin,
+            season=facts.season, language=facts.language, layout=cast(Layout, facts.layout),
+            exclude_skus=sorted(exclude), prefer_cheaper_than=cheaper_than,
+            required_slots=constraints.wanted_slots, formality_band=band)
+
+    band = _shifted_band(shop, a.goal or facts.goal, facts.last_outfit, a.formality_shift)
+
+    cap = before - need + Decimal("0.01") if before is not None and need is not None else None
+    plan = dress(rejected | fresh, cap)
+    repeated = cheaper_short = False
+    if plan.status not in _SHOWN_OK and before is not None:
+        # nothing is that much cheaper: the cheapest look there is, and the answer says so
+        cheaper_short = True
+        plan = dress(rejected | fresh, before)
+        if plan.status not in _SHOWN_OK:
+            plan = dress(rejected, before)
+    if plan.status not in _SHOWN_OK and fresh:
+        # nothing new fits the slot: the best again, and the answer says it was seen already
+        repeated = True
+        plan = dress(rejected, cap if not cheaper_short else before)
     data = _dump(plan)
+    data.update(repeated=repeated, swapped=list(a.swap_slots or []), more=a.more,
+                formality_shift=a.formality_shift)
+    if before is not None:
+        data.update(previous_total=float(before), cheaper_need=float(need or 0), cheaper_short=cheaper_short)
     cards = [c for c in (data.get("card"), data.get("closest")) if c]
     return ToolOutcome(str(data.get("status", "ok")), data, cards[:1])
 

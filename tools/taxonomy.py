@@ -188,6 +188,9 @@ COLOURS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "yellow": ("giallo", "yellow", ("gialla", "senape", "mustard")),
     "cream": ("panna", "cream", ("avorio", "ivory", "off-white", "off white")),
 }
+# A shade and the family it belongs to: "no grey" rules out charcoal too.
+COLOUR_FAMILY = {"charcoal": "grey", "navy": "blue", "light_blue": "blue", "olive": "green",
+                 "burgundy": "red", "camel": "brown", "cream": "white"}
 NEUTRAL_COLOURS = frozenset({"black", "white", "navy", "grey", "charcoal", "beige", "camel", "cream",
                              "brown"})
 

@@ -66,12 +66,13 @@ def _outfit(plan: dict[str, Any], results: dict[str, Any], state: StylistState, 
     card = plan.get("card") or plan.get("closest")
     if not card or not card.get("items"):
         return [say(language, "nothing_found")]
-    lines = []
-    if intent == "cheaper":
-        lines.append(say(language, "cheaper_intro"))
     constraints = state.get("constraints") or {}
+    lines = _refinement_lines(plan, card, state, language)
+    if intent == "cheaper" and "previous_total" not in plan:
+        lines.append(say(language, "cheaper_intro"))
     partial = bool(constraints.get("only_slots"))
-    plan = {**plan, "constraints_sizes": constraints.get("sizes") or {}}
+    plan = {**plan, "constraints_sizes": constraints.get("sizes") or {},
+            "origin_city": _origin_city(state)}
     lines.extend(c.outfit_lines(card, plan, language, partial))
     alts = results.get("find_budget_alternatives")
     alt_line = c.alternatives_line(alts, card, language) if alts and alts.get("items") else None
@@ -79,11 +80,57 @@ def _outfit(plan: dict[str, Any], results: dict[str, Any], state: StylistState, 
         alt_line = _inline_alternatives(card, language)
     if alt_line:
         lines.append(alt_line)
-    elif intent == "cheaper":
+    elif intent == "cheaper" and "previous_total" not in plan:
         lines.append(say(language, "no_cheaper"))
     if card.get("fits_budget", True) and all(i.get("size") for i in card["items"]):
         lines.append(say(language, "reserve_offer"))
     return lines
+
+
+def _slots(keys: list[str], language: str) -> str:
+    return ", ".join(c.slot_name(k, language) for k in keys)
+
+
+def _refinement_lines(plan: dict[str, Any], card: dict[str, Any], state: StylistState,
+                      language: str) -> list[str]:
+    """What changed since the last look, said before the look: the swap, the saving, the tone."""
+    lines: list[str] = []
+    refinement = state.get("refinement") or {}
+    if plan.get("formality_shift"):
+        lines.append(say(language, "less_formal" if plan["formality_shift"] < 0 else "more_formal"))
+    if plan.get("swapped"):
+        key = "swap_repeated" if plan.get("repeated") else "swap_done"
+        lines.append(say(language, key, slots=_slots(plan["swapped"], language)))
+    elif plan.get("more"):
+        lines.append(say(language, "more_repeated" if plan.get("repeated") else "more_intro"))
+    if refinement.get("drop_slots"):
+        lines.append(say(language, "dropped", slots=_slots(refinement["drop_slots"], language)))
+    shown = {i["slot"] for i in card.get("items", [])}
+    added = [s for s in refinement.get("add_slots") or [] if s in shown]
+    if added:
+        lines.append(say(language, "added", slots=_slots(added, language)))
+    if "previous_total" in plan:
+        before, now = plan["previous_total"], float(card["total"]["amount"])
+        saved = round(before - now, 2)
+        if saved <= 0:
+            lines.append(say(language, "cheaper_none"))
+        else:
+            key = "cheaper_short" if plan.get("cheaper_short") else "cheaper_saved"
+            lines.append(say(language, key, total=c.eur(now, language), saved=c.eur(saved, language),
+                             pct=f"{100 * saved / before:.0f}"))
+    return lines
+
+
+def _origin_city(state: StylistState) -> str | None:
+    """The city distances are measured from, when the shopper named one rather than sharing where
+    they are (then the answer says "from Naples", never "from you")."""
+    request = state.get("request_context") or {}
+    if request.get("lat") is not None and request.get("lon") is not None:
+        return None
+    location = (state.get("constraints") or {}).get("location") or {}
+    if location.get("lat") is not None:
+        return None
+    return location.get("city") or request.get("city") or None
 
 
 def _inline_alternatives(card: dict[str, Any], language: str) -> str | None:

@@ -112,7 +112,9 @@ def outfit_lines(card: dict[str, Any], plan: dict[str, Any], language: str,
         lines.append(say(language, "fulfilment_online"))
     else:
         km = _store_distance(card)
-        distance = say(language, "distance", km=f"{km:.0f}") if km is not None else ""
+        city = plan.get("origin_city")
+        distance = "" if km is None else (say(language, "distance_from", km=f"{km:.0f}", city=city) if city
+                                          else say(language, "distance", km=f"{km:.0f}"))
         lines.append(say(language, "fulfilment_store", store=card.get("fulfilment_name") or place,
                          distance=distance))
     return lines

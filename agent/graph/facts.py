@@ -35,6 +35,10 @@ def shopper_origin(state: StylistState, ctx: StylistContext) -> tuple[float, flo
             return store.lat, store.lon
     if location.get("lat") is not None and location.get("lon") is not None:
         return float(location["lat"]), float(location["lon"])
+    # a city the shopper named: distances from its centre, not from the store that happens to be there
+    named = locate(city=location["city"]) if location.get("city") else None
+    if named is not None:
+        return named
     if location.get("store_code"):
         store = store_map(ctx.shop).get(location["store_code"])
         if store is not None:
@@ -58,4 +62,5 @@ def turn_facts(state: StylistState, ctx: StylistContext) -> TurnFacts:
         constraints=Constraints.model_validate(state.get("constraints") or {}),
         origin=shopper_origin(state, ctx), season=season, now=now, shop_now=ctx.clock(),
         last_outfit=state.get("last_outfit"),
+        shown_by_slot=state.get("shown_by_slot") or {}, rejected_skus=state.get("rejected_skus") or [],
         hold_minutes=ctx.settings.reservation_hold_minutes)

@@ -23,6 +23,7 @@ from agent.understanding.goals import ProductFactsLookup, TimedEvent
 from agent.understanding.goals import infer_goal as infer
 from agent.understanding.intents import classify
 from agent.understanding.language import detect_language
+from agent.understanding.refinements import Refinement, apply_refinement, read_refinement
 from prompts.loader import say
 from tools.catalog.products import product_facts
 from tools.lexicon import normalise
@@ -30,6 +31,7 @@ from tools.shapes import Constraints, Goal
 from tools.shoppers.profiles import get_or_create_shopper, journey_stage, load_history
 from tools.shoppers.threads import start_thread
 from tools.stock.stores import store_map
+from tools.taxonomy import UNKNOWN_GOAL
 
 Ctx = Runtime[StylistContext]
 
@@ -77,17 +79,32 @@ def infer_goal(state: StylistState, runtime: Ctx) -> StylistState:
     timed = [TimedEvent(type=e["type"], at=datetime.fromisoformat(e["at"]), sku=e.get("sku"),
                         text=e.get("text")) for e in state.get("events", [])]
     previous = Goal.model_validate(state["goal"]) if state.get("goal") else None
-    goal = infer(timed, state["message"], now, _product_facts(ctx), previous=previous,
-                 profile_department=profile.get("department"), context=state.get("request_context"))
+    message = state["message"]
+    refinement = Refinement()
+    if previous is not None and previous.label != UNKNOWN_GOAL:
+        refinement = read_refinement(message, previous.label, previous.department, state.get("last_outfit"))
+    if refinement.changes_look and previous is not None:
+        goal = previous  # a correction to the look ("più casual", "other shoes") keeps the occasion
+    else:
+        goal = infer(timed, message, now, _product_facts(ctx), previous=previous,
+                     profile_department=profile.get("department"), context=state.get("request_context"))
     prev_constraints = Constraints.model_validate(state["constraints"]) if state.get("constraints") else None
     constraints = extract_constraints(
-        state["message"], previous=prev_constraints, profile_sizes=profile.get("known_sizes") or None,
+        message, previous=prev_constraints, profile_sizes=profile.get("known_sizes") or None,
         profile_city=profile.get("city"), known_cities=_known_cities(ctx), department=goal.department)
+    constraints = apply_refinement(constraints, prev_constraints, refinement, goal.label, goal.department)
+    changed = prev_constraints is not None and (
+        constraints.sizes != prev_constraints.sizes or constraints.location != prev_constraints.location)
     goal_json = goal.model_dump(mode="json")
     constraints_json = constraints.model_dump(mode="json")
     ctx.emit(StateEvent(path="/goal", value=goal_json))
     ctx.emit(StateEvent(path="/constraints", value=constraints_json))
-    return {"goal": goal_json, "constraints": constraints_json, "intent": classify(state["message"])}
+    rejected = list(state.get("rejected_skus") or [])
+    for item in (state.get("last_outfit") or {}).get("items", []) if refinement.swap_slots else []:
+        if item["slot"] in refinement.swap_slots and item["sku"] not in rejected:
+            rejected.append(item["sku"])  # swapped out: it stays out of the thread's later looks
+    return {"goal": goal_json, "constraints": constraints_json, "intent": classify(message),
+            "refinement": refinement.as_json(), "constraints_changed": changed, "rejected_skus": rejected}
 
 
 def plan(state: StylistState, runtime: Ctx) -> StylistState:
@@ -113,6 +130,7 @@ def run_tools(state: StylistState, runtime: Ctx) -> StylistState:
     cards = list(state.get("cards") or [])
     log = list(state.get("tool_log") or [])
     last_outfit = state.get("last_outfit")
+    shown = {k: list(v) for k, v in (state.get("shown_by_slot") or {}).items()}
     planned = state.get("planned") or []
     for call in planned:
         name, args = call["name"], dict(call["args"])
@@ -127,8 +145,13 @@ def run_tools(state: StylistState, runtime: Ctx) -> StylistState:
             cards.append(card)
             if card.get("type") == "sarto.outfit":
                 last_outfit = facts.last_outfit = card
+                for item in card.get("items", []):
+                    seen = shown.setdefault(str(item["slot"]), [])
+                    if item["sku"] not in seen:
+                        seen.append(item["sku"])
     return {"results": results, "cards": cards, "tool_log": log, "planned": [],
-            "tool_calls_made": state.get("tool_calls_made", 0) + len(planned), "last_outfit": last_outfit}
+            "tool_calls_made": state.get("tool_calls_made", 0) + len(planned), "last_outfit": last_outfit,
+            "shown_by_slot": shown}
 
 
 def compose(state: StylistState, runtime: Ctx) -> StylistState:

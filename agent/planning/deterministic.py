@@ -9,6 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from agent.state import PlannedCall, StylistState
+from agent.understanding.constraints import asked_size
+from agent.understanding.products import named_skus
 from tools.lexicon import match_terms
 from tools.table import TOOLS
 from tools.taxonomy import UNKNOWN_GOAL
@@ -40,7 +42,7 @@ def _next_calls(state: StylistState) -> list[Call]:
     intent = state.get("intent", "outfit")
     results: dict[str, Any] = state.get("results") or {}
     if results:
-        return _follow_up(intent, results)
+        return _follow_up(intent, results, state)
     goal = (state.get("goal") or {}).get("label", UNKNOWN_GOAL)
     department = (state.get("goal") or {}).get("department")
     last_outfit = state.get("last_outfit")
@@ -52,9 +54,20 @@ def _next_calls(state: StylistState) -> list[Call]:
         return [_call("list_reservations")]
     if intent == "cancel_reservation":
         return [_call("cancel_reservation")]
+    named = named_skus(message)
+    if named and intent in ("availability", "outfit"):
+        # a product asked for by its code: the answer is its stock, not a look
+        size = asked_size(message, department) or _said_size(state)
+        return [_call("check_availability", sku=sku, size=size) for sku in named[:3]]
     if intent == "reserve":
-        return [_call("reserve_in_store")] if last_outfit else []
-    if intent == "availability" and last_outfit:
+        if last_outfit and state.get("constraints_changed") and goal != UNKNOWN_GOAL and department:
+            # "camicia L, e prenota a Roma": dress again in the new size and place, then hold that
+            return [_call("assemble_outfit", goal=goal, only_slots=None)]
+        return [_call("reserve_in_store", store_code=_pickup_code(state))] if last_outfit else []
+    refinement = state.get("refinement") or {}
+    refining = bool(last_outfit) and any(refinement.get(k) for k in
+                                         ("swap_slots", "drop_slots", "add_slots", "more", "formality_shift"))
+    if intent == "availability" and last_outfit and not refining:
         return _availability_calls(message, last_outfit, state)
     if goal == UNKNOWN_GOAL:
         terms = match_terms(message)
@@ -65,12 +78,38 @@ def _next_calls(state: StylistState) -> list[Call]:
     if not department:
         return []  # compose asks for the department
     only = (state.get("constraints") or {}).get("only_slots") or None
-    return [_call("assemble_outfit", goal=goal, only_slots=only, cheaper=intent == "cheaper")]
+    args: dict[str, Any] = {"goal": goal, "only_slots": only,
+                            "cheaper": intent == "cheaper" and bool(last_outfit)}
+    if last_outfit:
+        if refinement.get("swap_slots"):
+            args["swap_slots"] = refinement["swap_slots"]
+        if refinement.get("more"):
+            args["more"] = True
+        if refinement.get("formality_shift"):
+            args["formality_shift"] = refinement["formality_shift"]
+    return [_call("assemble_outfit", **args)]
 
 
-def _follow_up(intent: str, results: dict[str, Any]) -> list[Call]:
-    """Second pass: cheaper pieces when asked, or when the budget cannot be met."""
+def _pickup_code(state: StylistState) -> str | None:
+    """The store the shopper named in this thread ("prenota a Roma"), else None (the look's own)."""
+    location = (state.get("constraints") or {}).get("location") or {}
+    if location.get("source") in ("message", "conversation") and location.get("store_code"):
+        return str(location["store_code"])
+    return None
+
+
+def _said_size(state: StylistState) -> str | None:
+    sizes = (state.get("constraints") or {}).get("sizes") or {}
+    return next(iter(sizes.values()), None) if len(sizes) == 1 else None
+
+
+def _follow_up(intent: str, results: dict[str, Any], state: StylistState) -> list[Call]:
+    """Second pass: hold the look just re-dressed, or cheaper pieces when asked or over budget."""
     outfit = results.get("assemble_outfit")
+    if intent == "reserve" and outfit and "reserve_in_store" not in results:
+        if outfit.get("status") == "ok" and outfit.get("card"):
+            return [_call("reserve_in_store", store_code=_pickup_code(state))]
+        return []
     if not outfit or "find_budget_alternatives" in results:
         return []
     card = outfit.get("card") or outfit.get("closest")
@@ -84,8 +123,6 @@ def _follow_up(intent: str, results: dict[str, Any]) -> list[Call]:
 
 def _availability_calls(message: str, outfit: dict[str, Any], state: StylistState) -> list[Call]:
     """Availability of the outfit's pieces the message names (all of them if it names none)."""
-    from agent.understanding.constraints import asked_size
-
     terms = match_terms(message)
     items = [i for i in outfit.get("items", []) if i["category"] in terms.categories] or \
         outfit.get("items", [])[:4]

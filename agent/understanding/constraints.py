@@ -18,6 +18,7 @@ from agent.understanding.words import (
     NEGATION_CUES,
     ONLY_CUES,
     PICKUP_CUES,
+    POST_NEGATIONS,
     SLOT_WORDS,
     WHOLE_OUTFIT_CUES,
 )
@@ -26,6 +27,7 @@ from tools.shapes import Budget, Constraints, Location, Source
 from tools.taxonomy import CATEGORIES, SIZE_RUNS
 
 _NEGATIONS = sorted({normalise(c) for c in NEGATION_CUES}, key=lambda c: -len(c.split()))
+_POST_NEGATIONS = tuple(normalise(c) for c in POST_NEGATIONS)
 _CONJUNCTIONS = frozenset({"o", "or", "e", "and", "ne", "nor", "neanche", "nemmeno", "neither"})
 _ADDING = frozenset({"anche", "also", "pure", "oppure", "too"})
 _STORE_CODE = re.compile(r"\b([A-Za-z]{2}\d{2})\b")
@@ -106,6 +108,15 @@ def _negated_terms(words: list[str]) -> tuple[list[str], set[int]]:
             used.update(range(j, j + term[2]))
             j += term[2]
         i = max(j, i + 1)
+    for i in range(len(words)):  # "il nero non lo porto mai": the thing first, then the no
+        term = _term_at(words, i) if i not in used else None
+        if term is None:
+            continue
+        after = " ".join(words[i + term[2]:i + term[2] + 5])
+        if any(after == cue or after.startswith(cue + " ") for cue in _POST_NEGATIONS):
+            if term[1] not in excluded:
+                excluded.append(term[1])
+            used.update(range(i, i + term[2]))
     return excluded, used
 
 
@@ -264,4 +275,5 @@ def extract_constraints(message: str, previous: Constraints | None = None,
     only = _only_slots(words)
     only_slots = list(base.only_slots) if only is None else only
     return Constraints(budget=budget, sizes=sizes, size_sources=size_sources, colours=colours,
-                       location=location, exclusions=exclusions, only_slots=only_slots)
+                       location=location, exclusions=exclusions, only_slots=only_slots,
+                       wanted_slots=list(base.wanted_slots))

@@ -22,8 +22,9 @@ _CANCEL_RES = re.compile(r"\b(annull\w* (la |il )?(prenotazione|ritiro)|"
 _CHEAPER = re.compile(r"\b(piu economic\w*|meno car\w*|costa(no)? meno|spendere meno|risparmi\w*|"
                       r"cheaper|less expensive|more affordable|lower price|on a budget|troppo car\w*|"
                       r"too expensive|budget friendly)\b")
-_AVAILABILITY = re.compile(r"\b(disponibil\w*|c e (la|il|lo|in)|ce l avete|avete (la|il)|in stock|available|"
-                           r"do you have|is there|e in negozio)\b")
+_AVAILABILITY = re.compile(r"\b(disponibil\w*|c e (la|il|lo|in|nel|a|ancora)|ce l (avete|hai|ha)|ce n e|"
+                           r"avete|in stock|available|do you have|have you got|is there|any \w+ left|"
+                           r"can i (get|pick up)|e in negozio|si trova|trovo)\b")
 # Attempts to make the assistant leak data or drop its role: refuse, then carry on helping.
 _INJECTION = re.compile(
     r"(ignore (all |your |the |previous )*(instructions|rules)|ignora (le |tutte le )?(istruzioni|regole)|"

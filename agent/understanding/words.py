@@ -132,6 +132,16 @@ NEGATION_CUES: tuple[str, ...] = (
     "invece delle", "invece degli", "piuttosto che", "skip the", "enough of", "never mind",
     "niente", "no", "non", "not", "without", "senza", "tranne", "except", "avoid", "evita",
     "anything but", "tutto tranne", "nothing", "nessun", "nessuna",
+    # dislikes are exclusions too ("non mi piace il marrone", "I'd rather not wear black")
+    "non mi piace", "non mi piacciono", "non amo", "odio", "detesto", "non sopporto", "evitiamo",
+    "rather not", "d rather not", "would rather not", "hate", "i hate", "not a fan of", "don t like",
+    "do not like", "dislike", "can t stand", "no to", "stay away from", "keep away from",
+)
+# Said after the thing: "il nero non lo porto mai", "brown is not for me".
+POST_NEGATIONS: tuple[str, ...] = (
+    "non lo porto", "non la porto", "non li porto", "non le porto", "non mi piace", "non mi piacciono",
+    "non mi sta", "non mi stanno", "non fa per me", "no grazie", "is not for me", "isn t for me",
+    "not for me", "doesn t suit me", "does not suit me",
 )
 # The short cues above ("no", "non", "niente"...) are only trusted right before the thing they
 # negate; the long ones reach a few words further ("forget the running stuff").
@@ -144,6 +154,7 @@ FILLER_WORDS = frozenset({
     "color", "colour", "colours", "colors", "colori", "per", "for", "mi", "me", "tutto", "tutta",
     "all", "more", "piu", "stuff", "things", "cose", "roba", "look", "outfit", "about", "those",
     "that", "this", "quel", "quello", "quella", "questo", "questa", "capi", "items",
+    "wear", "wearing", "indossare", "portare", "vestire", "anything", "nulla", "niente",
 })
 
 # Words for people that tell the department when the lexicon's words do not.

@@ -71,6 +71,9 @@ def _allowed_amounts(ctx: TurnContext) -> set[Decimal]:
     totals = {Decimal(c.total.amount) for c in ctx.outfits}
     totals |= {Decimal(c.total.amount) - Decimal(it.price.amount) for c in ctx.outfits for it in c.items}
     allowed |= totals
+    # "€60 less than the last one": the thread's earlier looks and what this one saves on them
+    earlier = {Decimal(c.total.amount) for r in ctx.earlier for c in r.cards if isinstance(c, OutfitCard)}
+    allowed |= earlier | {abs(before - now) for before in earlier for now in totals}
     for budget in budgets:
         for value in (budget.max, budget.min):
             if value is not None:

@@ -62,6 +62,10 @@ def _card_problems(ctx: TurnContext, n: int, card: OutfitCard) -> list[str]:
     spec = GOALS.get(card.goal)
     problems: list[str] = []
     lo, hi = spec.formality if spec else (1, 5)
+    # the shopper asked for a look less (or more) formal than the occasion's usual: a step beyond it
+    asked = [t.expect for t in ctx.case.turns[: ctx.turn_index + 1] if t.expect is not None]
+    if any(e.less_formal for e in asked):
+        lo = max(1, lo - 1)
     facts = []
     for item in card.items:
         product = ctx.records.product(item.sku)

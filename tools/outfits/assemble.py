@@ -216,7 +216,9 @@ def _drop_suggestion(look: Look, budget: Budget | None) -> DropSuggestion | None
 def assemble_outfit(shop: Shop, goal: str, department: str, constraints: Constraints, *,
                     origin: tuple[float, float] | None, season: str | None = None, language: str = "it",
                     layout: Layout = "image-grid", exclude_skus: Sequence[str] = (),
-                    prefer_cheaper_than: Decimal | None = None, alternatives_per_slot: int = 3) -> OutfitPlan:
+                    prefer_cheaper_than: Decimal | None = None, alternatives_per_slot: int = 3,
+                    required_slots: Sequence[str] = (),
+                    formality_band: tuple[int, int] | None = None) -> OutfitPlan:
     """Dress the shopper for a goal: one piece per slot, all in their sizes at ONE place.
 
     Args:
@@ -226,7 +228,9 @@ def assemble_outfit(shop: Shop, goal: str, department: str, constraints: Constra
             only_slots (e.g. ["shoes"]).
         origin: the shopper's coordinates, for distances. season: the current season (a preference).
         exclude_skus: pieces the shopper already rejected. prefer_cheaper_than: the new look must cost
-            less than this total ("something cheaper").
+            less than this total ("something cheaper"). required_slots: optional slots the shopper
+            asked for ("add a belt"). formality_band: replaces the goal's band when the shopper asked
+            for a look less or more formal than the last one.
     Returns OutfitPlan with status "ok" (card fits), "over_budget" (card None; `closest` is the
     cheapest complete look with over_budget_by and maybe a drop_suggestion), "incomplete" (some
     slots have nothing in size at any place: missing_slots), "needs_size" (ask the size system in
@@ -238,11 +242,14 @@ def assemble_outfit(shop: Shop, goal: str, department: str, constraints: Constra
     if error is not None:
         return OutfitPlan(status="invalid", detail=error)
     spec: GoalSpec = GOALS[goal]
+    if formality_band is not None:
+        spec = replace(spec, formality=formality_band)
     notes: list[str] = []
     exclusions = parse_exclusions(constraints.exclusions)
     if exclusions.unknown:
         notes.append(f"exclusions not understood: {', '.join(exclusions.unknown)}")
-    needs = slot_needs(spec, department, constraints, exclusions, notes)
+    needs = [replace(n, optional=False) if n.key in required_slots else n
+             for n in slot_needs(spec, department, constraints, exclusions, notes)]
     if not any(not n.optional for n in needs):
         return OutfitPlan(status="invalid", detail="no slot left to dress after the exclusions", notes=notes)
     budget = constraints.budget

@@ -27,7 +27,7 @@ from tools.outfits.slot_search import (
     pim_of,
 )
 from tools.shapes import Budget, Constraints, ProductHit, SearchFilters
-from tools.taxonomy import CATEGORIES, COLOURS, FIBRES, PATTERNS, GoalSpec, size_system_for
+from tools.taxonomy import CATEGORIES, COLOUR_FAMILY, COLOURS, FIBRES, PATTERNS, GoalSpec, size_system_for
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +78,7 @@ def parse_exclusions(words: Sequence[str]) -> Exclusions:
                 out.categories.update(terms.categories)
             else:
                 out.unknown.append(word)
+    out.colours.update(shade for shade, family in COLOUR_FAMILY.items() if family in out.colours)
     return out
 
 
