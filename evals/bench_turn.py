@@ -41,6 +41,11 @@ _SIZES = {"menswear": ["taglia 48", "taglia 50", "taglia 52", "size 50 and shoes
           "womenswear": ["taglia 42", "taglia 44", "size 40, shoes 38", "taglia 42 e scarpe 39"]}
 
 
+# Corrections after the first look, one per thread in turn (issue 13's refinement turns).
+_REFINEMENTS = ("Mostrami un'altra giacca", "non mi piace il nero", "qualcosa di più economico",
+                "other shoes please", "mostrami altre opzioni", "togli la cintura")
+
+
 def _turns(shop: Any, count: int, seed: int) -> list[dict[str, Any]]:
     rnd = random.Random(seed)
     with session_scope(shop.engine) as s:
@@ -83,17 +88,26 @@ def run_turn_benchmark(counts: list[int], turns: int, workdir: Path) -> list[dic
         warm = TurnRequest(shopper_id="bench-warm", thread_id="bench-warm", message="colloquio, taglia 50",
                            now=NOW)
         assistant.run(warm)
-        walls, cpus, nodes = [], [], []
-        for turn in _turns(shop, turns, seed=n):
+        walls, cpus, nodes, refines = [], [], [], []
+        for i, turn in enumerate(_turns(shop, turns, seed=n)):
+            thread = f"bench-{uuid.uuid4().hex[:10]}"
             request = TurnRequest.model_validate({
-                "shopper_id": turn["shopper"], "thread_id": f"bench-{uuid.uuid4().hex[:10]}",
+                "shopper_id": turn["shopper"], "thread_id": thread,
                 "message": turn["message"], "events": turn["events"], "now": NOW})
             cpu0, wall0 = time.process_time(), time.perf_counter()
             result = assistant.run(request)
             walls.append((time.perf_counter() - wall0) * 1000)
             cpus.append((time.process_time() - cpu0) * 1000)
             nodes.append(result.timings_ms)
+            # the same thread's correction: it reuses what the thread knows (goal, sizes, look)
+            correction = TurnRequest.model_validate({
+                "shopper_id": turn["shopper"], "thread_id": thread, "now": NOW,
+                "message": _REFINEMENTS[i % len(_REFINEMENTS)]})
+            wall0 = time.perf_counter()
+            assistant.run(correction)
+            refines.append((time.perf_counter() - wall0) * 1000)
         rows.append({"products": n, "turns": turns, "p50_ms": pct(walls, 50), "p95_ms": pct(walls, 95),
+                     "refine_p50_ms": pct(refines, 50), "refine_p95_ms": pct(refines, 95),
                      "cpu_ms_mean": statistics.fmean(cpus),
                      "nodes_p50": {k: pct([t.get(k, 0.0) for t in nodes], 50)
                                    for k in ("load_context", "infer_goal", "plan", "tools", "compose")}})
@@ -102,11 +116,13 @@ def run_turn_benchmark(counts: list[int], turns: int, workdir: Path) -> list[dic
 
 
 def format_table(rows: list[dict[str, Any]]) -> str:
-    lines = ["| products | turns | p50 ms | p95 ms | CPU ms/turn | load_context | infer_goal | plan | tools "
-             "| compose |", "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    lines = ["| products | turns | p50 ms | p95 ms | refinement p50 | refinement p95 | CPU ms/turn "
+             "| load_context | infer_goal | plan | tools | compose |",
+             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
         n = r["nodes_p50"]
         lines.append(f"| {r['products']:,} | {r['turns']} | {r['p50_ms']:.1f} | {r['p95_ms']:.1f} | "
-                     f"{r['cpu_ms_mean']:.1f} | {n['load_context']:.1f} | {n['infer_goal']:.1f} | "
+                     f"{r['refine_p50_ms']:.1f} | {r['refine_p95_ms']:.1f} | {r['cpu_ms_mean']:.1f} | "
+                     f"{n['load_context']:.1f} | {n['infer_goal']:.1f} | "
                      f"{n['plan']:.1f} | {n['tools']:.1f} | {n['compose']:.1f} |")
     return "\n".join(lines)

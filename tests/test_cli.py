@@ -48,12 +48,26 @@ def test_ask_json_has_the_turn_in_the_shared_shapes(shop: Any, tmp_path: Path) -
     assert turn.tool_calls and turn.tool_calls[0].name == "assemble_outfit"
 
 
+def test_ask_measures_distances_from_the_coordinates_given(shop: Any) -> None:
+    from tools.shapes import TurnResult
+
+    result = sarto(["ask", "Ho un colloquio, sono un uomo, taglia 50, scarpe 43", "--lat", "40.8518",
+                    "--lon", "14.2681", "--now", "2026-11-01T12:00:00+00:00", "--json"], data_dir=shop.data_dir)
+    assert result.returncode == 0, result.stderr
+    turn = TurnResult.model_validate_json(result.stdout)
+    outfit = next(c for c in turn.cards if c.type == "sarto.outfit")
+    stores = {s.location: s.distance_km for i in outfit.items for s in i.availability if s.location != "online"}
+    assert stores and min(stores, key=lambda code: stores[code] or 1e9).startswith("NA")  # Naples is nearest
+
+
 @pytest.mark.parametrize(("args", "says"), [
     (["search", "giacca", "--colour", "purple"], "colour"),
     (["search", "giacca", "--max-price", "-5"], "max-price"),
     (["search", "giacca", "--min-price", "abc"], "min-price"),
     (["ask", "   "], "empty"),
     (["ask", "ciao", "--now", "yesterday"], "--now"),
+    (["ask", "ciao", "--lat", "40.8"], "--lon"),
+    (["ask", "ciao", "--lat", "140", "--lon", "14"], "--lat"),
     (["seed", "--products", "3"], "--products"),
 ])
 def test_bad_input_exits_2_with_a_message_not_a_traceback(shop: Any, args: list[str], says: str) -> None:

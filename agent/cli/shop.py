@@ -229,6 +229,8 @@ def ask(
     language: Annotated[str | None, typer.Option(help="it | en (default: detected)")] = None,
     layout: Annotated[str | None, typer.Option(help="image-grid | spec-table | carousel")] = None,
     city: Annotated[str | None, typer.Option(help="where the shopper is")] = None,
+    lat: Annotated[float | None, typer.Option(help="latitude, with --lon (as an app sends)")] = None,
+    lon: Annotated[float | None, typer.Option(help="the shopper's longitude (with --lat)")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print the turn as JSON")] = False,
 ) -> None:
     """Ask Sarto one question and print the answer (or the whole turn as JSON)."""
@@ -241,11 +243,18 @@ def ask(
 
     if not message.strip():
         fail("the message is empty")
+    if (lat is None) != (lon is None):
+        fail("--lat and --lon go together")
+    if lat is not None and lon is not None and not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        fail("--lat must be within -90..90 and --lon within -180..180")
+    context: dict[str, object] = {"city": city} if city else {}
+    if lat is not None:
+        context.update(lat=lat, lon=lon)
     try:
         request = TurnRequest.model_validate({
             "shopper_id": shopper, "thread_id": thread or f"cli-{uuid.uuid4().hex[:12]}",
             "message": message, "language": language, "events": _load_events(events),
-            "now": _parse_now(now), "layout": layout, "context": {"city": city} if city else {}})
+            "now": _parse_now(now), "layout": layout, "context": context})
     except ValidationError as exc:
         fail(first_error(exc))
     result = _assistant().run(request)

@@ -202,3 +202,16 @@ async def test_a_retried_agui_run_streams_the_first_run_again(client: httpx.Asyn
     again = await agui_run(client, headers, "run-idem-2", idempotency_key="agui-retry-01")
     assert [e.data for e in again] == [e.data for e in first]
     assert first[-1].json["type"] == "RUN_FINISHED" and len(assistant.requests) == 1
+
+
+async def test_chat_passes_where_the_shopper_is_like_the_other_surfaces(
+        client: httpx.AsyncClient, assistant: Any) -> None:
+    headers = await shopper_headers(client, "S-LOYAL-1")
+    body = {"id": "chat-ctx", "context": {"lat": 40.8518, "lon": 14.2681, "city": "Napoli"},
+            "messages": [{"id": "u1", "role": "user", "parts": [{"type": "text", "text": "Ho un colloquio"}]}]}
+    r = await client.post("/v1/chat", json=body, headers=headers)
+    assert r.status_code == 200, r.text
+    assert assistant.requests[-1].context == {"lat": 40.8518, "lon": 14.2681, "city": "Napoli"}
+    bad = {**body, "id": "chat-ctx-bad", "context": {"lat": 123.0, "lon": 14.2}}
+    r = await client.post("/v1/chat", json=bad, headers=headers)
+    assert r.status_code == 422 and "lat" in r.text

@@ -177,6 +177,7 @@ class ChatBody(BaseModel):
     language: Literal["it", "en"] | None = None
     layout: Layout | None = None
     resume: Literal["confirm", "decline"] | None = None
+    context: RunContext | None = None  # where the shopper is, as on /v1/agent/run and /v1/runs
 
 
 @router.post("/v1/chat", summary="Run a turn as a Vercel AI SDK UI message stream (useChat)",
@@ -190,8 +191,8 @@ async def chat(body: ChatBody, shopper: ShopperDep, assistant: AssistantDep,
     message = _text_of([p for p in users[-1].parts if p.type == "text"]) if users else ""
     run_id = f"run-{uuid.uuid4().hex[:20]}"
     request = _turn(shopper.shopper_id, body.id, message, body.language or _asked_language(http),
-                    layout=body.layout,
-                    resume=body.resume)
+                    layout=body.layout, resume=body.resume,
+                    context=body.context.model_dump(exclude_none=True) if body.context else None)
     await start_run(resources.runs, assistant, request, run_id, resources.metrics, resources.shop())
     return sse_response(ai_sdk_sse(resources.runs, run_id), headers={**AI_SDK_HEADERS, RUN_ID_HEADER: run_id})
 
