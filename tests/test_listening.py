@@ -69,7 +69,8 @@ def kept_everything(result: TurnResult, card: OutfitCard) -> None:
                                           ("Show me a different jacket", "jacket"),
                                           ("Mostrami altre scarpe", "shoes"),
                                           ("Togli la giacca da smoking", "jacket")])
-def test_a_swapped_piece_is_a_new_one_and_the_rest_holds(assistant: Assistant, message: str, slot: str) -> None:
+def test_a_swapped_piece_is_a_new_one_and_the_rest_holds(assistant: Assistant, message: str,
+                                                          slot: str) -> None:
     thread = f"swap-{abs(hash(message))}"
     before = first_look(assistant, thread)
     result = say(assistant, thread, message)
@@ -104,7 +105,8 @@ def test_cheaper_is_really_cheaper_and_says_by_how_much(assistant: Assistant) ->
     result = say(assistant, "cheaper", "Qualcosa di più economico")
     after = look(result)
     saved = before.total.amount - after.total.amount
-    assert saved >= min(before.total.amount * Decimal("0.15"), Decimal("30")) or "Non ho trovato" in result.text
+    enough = min(before.total.amount * Decimal("0.15"), Decimal("30"))
+    assert saved >= enough or "Non ho trovato" in result.text
     assert "in meno" in result.text or "Non ho trovato" in result.text
     kept_everything(result, after)
 
@@ -138,7 +140,8 @@ def test_a_shirt_size_and_a_pickup_city_in_one_message_reserve_the_redressed_loo
     assert shirt["size"] == "L"
 
 
-def test_a_product_asked_for_by_its_code_gets_its_stock_not_a_look(assistant: Assistant, shop: Any) -> None:
+def test_a_product_asked_for_by_its_code_gets_its_stock_not_a_look(assistant: Assistant,
+                                                                   shop: Any) -> None:
     with session_scope(shop.engine) as s:
         sku = s.scalar(select(Product.sku).where(Product.category == "blazer",
                                                  Product.department == "menswear").order_by(Product.sku))
@@ -150,11 +153,13 @@ def test_a_product_asked_for_by_its_code_gets_its_stock_not_a_look(assistant: As
 
 
 def test_a_named_city_measures_distances_from_that_city(assistant: Assistant) -> None:
-    result = say(assistant, "city-distance", "Ho un colloquio, sono un uomo, taglia 50, scarpe 43, ritiro a Napoli")
+    result = say(assistant, "city-distance",
+                 "Ho un colloquio, sono un uomo, taglia 50, scarpe 43, ritiro a Napoli")
     assert "0 km da te" not in result.text and "km da te" not in result.text
 
 
-def test_the_readme_example_keeps_every_constraint_after_the_department_question(assistant: Assistant) -> None:
+def test_the_readme_example_keeps_every_constraint_after_the_department_question(
+        assistant: Assistant) -> None:
     thread = "readme"
     first = say(assistant, thread, "Ciao, mi aiuti? Ho un colloquio, taglia 50, scarpe 43, sotto i 600 euro")
     if not [c for c in first.cards if isinstance(c, OutfitCard)]:
@@ -165,3 +170,17 @@ def test_the_readme_example_keeps_every_constraint_after_the_department_question
     assert first.constraints.sizes.get("IT") == "50" and first.constraints.sizes.get("EU") == "43"
     assert first.constraints.budget is not None and first.constraints.budget.max == Decimal("600")
     assert card.total.amount <= Decimal("600")
+
+
+@pytest.mark.parametrize("message,expect", [
+    ("A che ora apre il negozio di Torino?", "Orari"),
+    ("What are the opening hours of your Milan store?", "Opening hours"),
+    ("Fate sartoria nel negozio di Roma?", "sartoria")])
+def test_store_questions_are_answered_from_the_store_records(assistant: Assistant, shop: Any,
+                                                             message: str, expect: str) -> None:
+    result = say(assistant, f"store-{abs(hash(message))}", message)
+    assert [t.name for t in result.tool_calls] == ["find_nearby_stores"]
+    assert expect in result.text and not any(isinstance(c, OutfitCard) for c in result.cards)
+    with session_scope(shop.engine) as s:
+        named = [(n, a) for n, a in s.execute(select(Store.name, Store.address)) if n in result.text]
+    assert named and all(address in result.text for _, address in named)

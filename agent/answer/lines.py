@@ -36,6 +36,8 @@ def answer_lines(state: StylistState, language: str) -> tuple[list[str], str | N
             return [say(language, "reservation_cancelled", code=res.get("pickup_code", ""))], None
         return [say(language, "reservations_none")], None
 
+    if "find_nearby_stores" in results:
+        return _stores(results["find_nearby_stores"], state.get("message", ""), language), None
     if "check_availability" in results:
         lines.extend(_availability(state, language))
 
@@ -179,6 +181,42 @@ def _availability(state: StylistState, language: str) -> list[str]:
             where.append(say(language, "availability_store", store=store, qty=stock["quantity"],
                              km=f"{km:.0f}" if km is not None else "?"))
     lines.append(say(language, "availability_line", title=title, size=size, where="; ".join(where)))
+    return lines
+
+
+_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def _hours(hours: dict[str, Any], language: str) -> str:
+    """Opening hours from the store record, consecutive days with the same hours together."""
+    names = say(language, "day_names").split(",")
+    groups: list[tuple[int, int, Any]] = []
+    for i, day in enumerate(_DAYS):
+        value = hours.get(day)
+        if groups and groups[-1][2] == value and groups[-1][1] == i - 1:
+            groups[-1] = (groups[-1][0], i, value)
+        else:
+            groups.append((i, i, value))
+    parts = []
+    for first, last, value in groups:
+        days = names[first] if first == last else f"{names[first]}–{names[last]}"
+        parts.append(f"{days} {value[0]}–{value[1]}" if value else f"{days} {say(language, 'closed')}")
+    return ", ".join(parts)
+
+
+def _stores(result: dict[str, Any], message: str, language: str) -> list[str]:
+    """Store questions answered from the store records: address, hours, services, distance."""
+    stores = result.get("stores") or []
+    if not stores:
+        return [say(language, "stores_none")]
+    near = [s for s in stores if s.get("distance_km") is not None and s["distance_km"] < 20]
+    lines = []
+    for store in (near or stores)[:3]:  # a city named or nearby: its stores, not the next towns'
+        services = ", ".join(say(language, f"service_{s}") for s in store.get("services", []))
+        km = store.get("distance_km")
+        lines.append(say(language, "store_line", name=store["name"], address=store["address"],
+                         hours=_hours(store.get("hours") or {}, language), services=services or "—",
+                         distance=" " + say(language, "store_km", km=f"{km:.0f}") if km is not None else ""))
     return lines
 
 

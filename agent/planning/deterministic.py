@@ -54,6 +54,9 @@ def _next_calls(state: StylistState) -> list[Call]:
         return [_call("list_reservations")]
     if intent == "cancel_reservation":
         return [_call("cancel_reservation")]
+    if intent == "store_info":
+        city = ((state.get("constraints") or {}).get("location") or {}).get("city")
+        return [_call("find_nearby_stores", city=city)]
     named = named_skus(message)
     if named and intent in ("availability", "outfit"):
         # a product asked for by its code: the answer is its stock, not a look

@@ -25,6 +25,12 @@ _CHEAPER = re.compile(r"\b(piu economic\w*|meno car\w*|costa(no)? meno|spendere 
 _AVAILABILITY = re.compile(r"\b(disponibil\w*|c e (la|il|lo|in|nel|a|ancora)|ce l (avete|hai|ha)|ce n e|"
                            r"avete|in stock|available|do you have|have you got|is there|any \w+ left|"
                            r"can i (get|pick up)|e in negozio|si trova|trovo)\b")
+# Questions about the stores themselves: hours, services, where they are.
+_STORE_INFO = re.compile(r"\b(orari\w*|a che ora|apre|aprite|aperto|aperta|aperti|chiude|chiudete|"
+                         r"chiuso|opening hours|open(s|ing)?|close(s|d)?|what time|hours|sartoria|orli|"
+                         r"riparazion\w*|tailoring|alterations?|servizi|services|indirizzo|address|dove si trova|"
+                         r"where is (the|your))\b")
+_STORE_WORD = re.compile(r"\b(negozi\w*|punto vendita|boutique|store|stores|shop|shops|sede)\b")
 # Attempts to make the assistant leak data or drop its role: refuse, then carry on helping.
 _INJECTION = re.compile(
     r"(ignore (all |your |the |previous )*(instructions|rules)|ignora (le |tutte le )?(istruzioni|regole)|"
@@ -44,8 +50,8 @@ def is_confirmation(message: str) -> bool | None:
 
 
 def classify(message: str) -> str:
-    """One intent: refuse, list_reservations, cancel_reservation, reserve, cheaper, availability,
-    or outfit (dress the look / refine it)."""
+    """One intent: refuse, list_reservations, cancel_reservation, reserve, cheaper, store_info,
+    availability, or outfit (dress the look / refine it)."""
     raw = message.lower()
     text = normalise(message)
     if _INJECTION.search(raw) or _INJECTION.search(text):
@@ -58,6 +64,8 @@ def classify(message: str) -> str:
         return "reserve"
     if _CHEAPER.search(text):
         return "cheaper"
+    if _STORE_INFO.search(text) and _STORE_WORD.search(text):
+        return "store_info"
     if _AVAILABILITY.search(text) and "?" in message:
         return "availability"
     return "outfit"
