@@ -28,8 +28,8 @@ _AVAILABILITY = re.compile(r"\b(disponibil\w*|c e (la|il|lo|in|nel|a|ancora)|ce 
 # Questions about the stores themselves: hours, services, where they are.
 _STORE_INFO = re.compile(r"\b(orari\w*|a che ora|apre|aprite|aperto|aperta|aperti|chiude|chiudete|"
                          r"chiuso|opening hours|open(s|ing)?|close(s|d)?|what time|hours|sartoria|orli|"
-                         r"riparazion\w*|tailoring|alterations?|servizi|services|indirizzo|address|dove si trova|"
-                         r"where is (the|your))\b")
+                         r"riparazion\w*|tailoring|alterations?|servizi|services|indirizzo|address|"
+                         r"dove si trova|where is (the|your))\b")
 _STORE_WORD = re.compile(r"\b(negozi\w*|punto vendita|boutique|store|stores|shop|shops|sede)\b")
 # Attempts to make the assistant leak data or drop its role: refuse, then carry on helping.
 _INJECTION = re.compile(
