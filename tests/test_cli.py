@@ -52,11 +52,13 @@ def test_ask_measures_distances_from_the_coordinates_given(shop: Any) -> None:
     from tools.shapes import TurnResult
 
     result = sarto(["ask", "Ho un colloquio, sono un uomo, taglia 50, scarpe 43", "--lat", "40.8518",
-                    "--lon", "14.2681", "--now", "2026-11-01T12:00:00+00:00", "--json"], data_dir=shop.data_dir)
+                    "--lon", "14.2681", "--now", "2026-11-01T12:00:00+00:00", "--json"],
+                   data_dir=shop.data_dir)
     assert result.returncode == 0, result.stderr
     turn = TurnResult.model_validate_json(result.stdout)
     outfit = next(c for c in turn.cards if c.type == "sarto.outfit")
-    stores = {s.location: s.distance_km for i in outfit.items for s in i.availability if s.location != "online"}
+    stores = {s.location: s.distance_km for i in outfit.items for s in i.availability
+              if s.location != "online"}
     assert stores and min(stores, key=lambda code: stores[code] or 1e9).startswith("NA")  # Naples is nearest
 
 

@@ -184,3 +184,28 @@ def test_store_questions_are_answered_from_the_store_records(assistant: Assistan
     with session_scope(shop.engine) as s:
         named = [(n, a) for n, a in s.execute(select(Store.name, Store.address)) if n in result.text]
     assert named and all(address in result.text for _, address in named)
+
+
+def test_a_us_shoe_size_is_converted_and_the_conversion_shown(assistant: Assistant) -> None:
+    result = say(assistant, "us-shoes", "running gear for a guy, size 10 shoes")
+    assert result.constraints.sizes.get("EU") == "43"
+    assert "US 10 → EU 43" in result.text
+    shoes = [i for i in look(result).items if i.slot == "shoes"]
+    assert shoes and shoes[0].size == "43"
+
+
+def test_an_ambiguous_size_gets_one_question_then_the_answer_is_used(assistant: Assistant) -> None:
+    first = say(assistant, "size-8", "wedding outfit for a woman, size 8")
+    assert first.text.count("?") == 1 and not first.cards and not first.constraints.sizes
+    second = say(assistant, "size-8", "US, for dresses")
+    assert second.constraints.sizes.get("IT") == "44" and "US 8 → IT 44" in second.text
+    dress = [i for i in look(second).items if i.slot == "dress"]
+    assert dress and dress[0].size == "44"
+
+
+@pytest.mark.parametrize("message,size", [("in a medium", "M"), ("xx-large", "XXL"), ("2xl", "XXL"),
+                                          ("a small", "S")])
+def test_english_letter_sizes_dress_the_look(assistant: Assistant, message: str, size: str) -> None:
+    result = say(assistant, f"letters-{size}-{len(message)}", f"gym outfit for me (man), {message}")
+    assert result.constraints.sizes.get("INT") == size
+    assert {i.size for i in look(result).items if i.slot == "top"} <= {size}

@@ -211,6 +211,8 @@ class Constraints(Record):
     exclusions: list[str] = []  # colours, categories or materials the shopper does not want
     only_slots: list[str] = []  # "only the shoes" -> ["shoes"]
     wanted_slots: list[str] = []  # "add a belt": an optional slot the look must fill
+    size_said: dict[str, str] = {}  # size system -> the size as the shopper said it ("US 10" for EU 43)
+    ambiguous_sizes: list[str] = []  # this message's sizes that read several ways: asked, never guessed
 
 
 # --- cards ----------------------------------------------------------------------------------

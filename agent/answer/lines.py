@@ -54,8 +54,18 @@ def answer_lines(state: StylistState, language: str) -> tuple[list[str], str | N
         else:
             lines.append(say(language, "products_none"))
 
+    constraints = state.get("constraints") or {}
+    said = constraints.get("size_said") or {}
+    sizes = constraints.get("sizes") or {}
+    if said and outfit:
+        lines.insert(0, say(language, "sizes_converted", sizes=", ".join(
+            f"{v} → {k} {sizes[k]}" for k, v in sorted(said.items()) if k in sizes)))
     # With the goal unknown the turn always ends on one question, even after showing products.
     question = None
+    if constraints.get("ambiguous_sizes"):  # "size 8" for a woman: US or UK, dress or shoes? ask
+        question = say(language, "ambiguous_size", label=constraints["ambiguous_sizes"][0])
+        lines.append(question)
+        return lines, question
     if not lines or ((state.get("goal") or {}).get("label", "unknown") == "unknown" and intent != "reserve"):
         question = c.question_for(state, language)
         if question:

@@ -25,6 +25,7 @@ from agent.understanding.intents import classify
 from agent.understanding.language import detect_language
 from agent.understanding.refinements import Refinement, apply_refinement, read_refinement
 from prompts.loader import say
+from tools.catalog.index import catalog_index
 from tools.catalog.products import product_facts
 from tools.lexicon import normalise
 from tools.shapes import Constraints, Goal
@@ -87,7 +88,8 @@ def infer_goal(state: StylistState, runtime: Ctx) -> StylistState:
         goal = previous  # a correction to the look ("più casual", "other shoes") keeps the occasion
     else:
         goal = infer(timed, message, now, _product_facts(ctx), previous=previous,
-                     profile_department=profile.get("department"), context=state.get("request_context"))
+                     profile_department=profile.get("department"), context=state.get("request_context"),
+                     encoder=catalog_index(ctx.shop).embedder)  # the index's model: loaded once
     prev_constraints = Constraints.model_validate(state["constraints"]) if state.get("constraints") else None
     constraints = extract_constraints(
         message, previous=prev_constraints, profile_sizes=profile.get("known_sizes") or None,

@@ -80,6 +80,8 @@ def _next_calls(state: StylistState) -> list[Call]:
         return []  # compose asks one good question
     if not department:
         return []  # compose asks for the department
+    if (state.get("constraints") or {}).get("ambiguous_sizes"):
+        return []  # "size 8": compose asks which system before anything is dressed in a guess
     only = (state.get("constraints") or {}).get("only_slots") or None
     args: dict[str, Any] = {"goal": goal, "only_slots": only,
                             "cheaper": intent == "cheaper" and bool(last_outfit)}

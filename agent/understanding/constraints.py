@@ -225,6 +225,21 @@ def _fits_department(system: str, label: str, department: str | None) -> bool:
     return label in runs.get(department, ())  # kids have no IT run: an adult "50" is not theirs
 
 
+_SYSTEM_ANSWER = re.compile(r"\b(us|usa|american\w*|americana|uk|british|inglese|english)\b")
+_SHOES_ANSWER = re.compile(r"\b(scarp\w*|shoes?|footwear|calzatur\w*|sandal\w*|boots?|stivali)\b")
+
+
+def _answered_size(message: str, pending: list[str]) -> str:
+    """The answer to "US or UK, clothes or shoes?" read together with the size it was about."""
+    text = normalise(message)
+    system = _SYSTEM_ANSWER.search(text)
+    if not pending or system is None:
+        return message
+    said = "US" if system.group(1).startswith(("us", "american")) else "UK"
+    garment = "shoes" if _SHOES_ANSWER.search(text) else "dress"
+    return f"{message}, {said} {pending[0]} {garment}"
+
+
 def extract_constraints(message: str, previous: Constraints | None = None,
                         profile_sizes: Mapping[str, str] | None = None, profile_city: str | None = None,
                         known_cities: Mapping[str, str] | None = None,
@@ -246,8 +261,15 @@ def extract_constraints(message: str, previous: Constraints | None = None,
 
     sizes = dict(base.sizes)
     size_sources: dict[str, Source] = {k: _carried(v) for k, v in base.size_sources.items()}
-    for system, label in read_sizes(message, department).chosen.items():
+    said_sizes = read_sizes(_answered_size(message, base.ambiguous_sizes), department)
+    size_said = dict(base.size_said)
+    for system, label in said_sizes.chosen.items():
         sizes[system], size_sources[system] = label, "message"
+        size_said.pop(system, None)
+        if system in said_sizes.converted:  # "US 10" -> EU 43: the answer shows the conversion
+            said, said_system = said_sizes.converted[system]
+            size_said[system] = f"{said_system} {said}"
+    ambiguous = [a.label for a in said_sizes.ambiguous if not said_sizes.chosen]
     for system, label in (profile_sizes or {}).items():
         if system not in sizes and _fits_department(system, label, department):
             sizes[system], size_sources[system] = label, "profile"
@@ -276,4 +298,5 @@ def extract_constraints(message: str, previous: Constraints | None = None,
     only_slots = list(base.only_slots) if only is None else only
     return Constraints(budget=budget, sizes=sizes, size_sources=size_sources, colours=colours,
                        location=location, exclusions=exclusions, only_slots=only_slots,
-                       wanted_slots=list(base.wanted_slots))
+                       wanted_slots=list(base.wanted_slots), size_said=size_said,
+                       ambiguous_sizes=ambiguous)

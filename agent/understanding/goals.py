@@ -2,7 +2,9 @@
 
 Each event votes for goals of tools.taxonomy.GOALS with a weight by type and an exponential
 recency decay; an explicit message beats browsing, a follow-up keeps the conversation's goal, and
-thin or split evidence gives "unknown" so the agent asks one question instead of guessing.
+thin or split evidence gives "unknown" so the agent asks one question instead of guessing. The
+word rules read the message first; its meaning (agent.understanding.goal_meaning) speaks when they
+name nothing, only a vague word, or an everyday setting the weather overrides.
 """
 
 from __future__ import annotations
@@ -14,7 +16,17 @@ from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-from agent.understanding.text import category_goal_shares, read_text
+from agent.understanding.goal_meaning import (
+    FOLLOW_UP,
+    OPENING,
+    MeaningVote,
+    SentenceEncoder,
+    meaning_vote,
+    respell,
+)
+from agent.understanding.text import TextCues, category_goal_shares, read_text
+from agent.understanding.words import GOAL_PHRASE_MAX_WORDS, GOAL_PHRASES
+from tools.lexicon import normalise
 from tools.shapes import Evidence, Goal, ProductFacts
 from tools.taxonomy import GOALS, UNKNOWN_GOAL
 
@@ -64,6 +76,13 @@ MIN_SHARE = 0.3  # the leading goal's share of all goal evidence
 MAX_RUNNER_UP_RATIO = 0.65  # the second goal may not be this close to the first
 UNKNOWN_MAX_CONFIDENCE = 0.35
 CLEAR_DEPARTMENT_SHARE = 0.6  # browsing overrides the profile's department only with this share
+# A message whose goal words are all hints ("lavoro", "meeting", "vacanza", "dicembre", "tutti i
+# giorni"), or split between goals, is vague: the sentence's meaning may say what is meant.
+VAGUE_SHARE = 0.55
+WEATHER_GOALS = frozenset({"rainy_days", "winter_cold"})
+# Where one goes every day sets the formality; the weather decides what the shopper actually lacks.
+EVERYDAY_GOALS = frozenset({"office_everyday", "casual_weekend"})
+MEANING_CONFIDENCE = 0.65  # a goal read from the sentence's meaning, before its margin and backing
 EVIDENCE_SHOWN = 5
 
 # Product occasions (tools.taxonomy.OCCASIONS) -> goals they serve.
@@ -208,12 +227,92 @@ def _weather_priors(context: Mapping[str, Any] | None) -> dict[str, float]:
     return priors
 
 
+def _read(message: str) -> tuple[str, TextCues]:
+    """The rules' reading; misspelt occasion words ("weding") get a second one when the first names
+    nothing. The text returned is the one the meaning is taken from."""
+    cues = read_text(message)
+    if not cues.names_goal:
+        respelt = respell(message)
+        if respelt != message:
+            second = read_text(respelt)
+            if second.names_goal:
+                return respelt, second
+            return respelt, cues
+    return message, cues
+
+
+def _vague(text: str, cues: TextCues) -> bool:
+    """Whether the goal words the rules found are only hints: the cues' shares are normalised, so
+    "a Sharm a dicembre" (winter, 0.5) would look as sure as "matrimonio"; the table says otherwise."""
+    if not cues.names_goal:
+        return True
+    if cues.goals[0][1] < VAGUE_SHARE:
+        return True
+    words = normalise(text).split()
+    for i in range(len(words)):
+        for n in range(1, min(GOAL_PHRASE_MAX_WORDS, len(words) - i) + 1):
+            goals = GOAL_PHRASES.get(" ".join(words[i:i + n]))
+            if goals and max(goals.values()) >= 1.0:
+                return False
+    return True
+
+
+def _meaning(text: str, cues: TextCues, vague: bool, following_up: bool,
+             encoder: SentenceEncoder | None) -> MeaningVote | None:
+    """The sentence's meaning, asked only where the rules leave room: one encode per turn at most."""
+    if encoder is None:
+        return None
+    if not vague and cues.goals[0][0] not in EVERYDAY_GOALS:
+        return None  # the rules read an occasion outright: they stay first
+    # A turn in a thread with no goal word at all is most likely a remark on the look just shown.
+    vote = meaning_vote(text, encoder, FOLLOW_UP if following_up and not cues.names_goal else OPENING)
+    return None if vote is None or vote.goal in cues.rejected else vote
+
+
+def _weather_first(label: str, said: Mapping[str, float]) -> str:
+    """"It pours and I walk to the office": an everyday setting named beside the weather gives way."""
+    if label in EVERYDAY_GOALS:
+        for key in WEATHER_GOALS:
+            if said.get(key, 0.0) >= max(said.get(label, 0.0), 1e-9):
+                return key
+    return label
+
+
+def _message_goal(cues: TextCues, vague: bool, vote: MeaningVote | None,
+                  totals: Mapping[str, float]) -> tuple[str, float, float] | None:
+    """The goal the message names or means, its weight in the message and the confidence; None when
+    it says no goal (a follow-up, a greeting, a size). A named occasion wins over browsing, which
+    only breaks ties between the goals an ambiguous word covers ("lavoro": office, interview or a
+    work trip); the meaning decides where the words are vague or the weather overrides the setting."""
+    said = dict(cues.goals) if cues.names_goal else {}
+    mass = sum(totals.values()) or 1.0
+    label = ""
+    if said:
+        label = max((k for k in said if said[k] > 0.1),
+                    key=lambda k: MESSAGE_WEIGHT * said[k] + totals.get(k, 0.0))
+        label = _weather_first(label, said)
+    overruled = vague or (
+        label in EVERYDAY_GOALS and vote is not None and vote.goal in WEATHER_GOALS)
+    if vote is not None and overruled and _weather_first(vote.goal, said) == vote.goal:
+        backing = totals.get(vote.goal, 0.0) / mass
+        return vote.goal, vote.similarity, min(0.9, MEANING_CONFIDENCE + vote.margin + 0.1 * backing)
+    if not said:
+        return None
+    return label, said[label], min(1.0, 0.8 + 0.1 * said[label] + 0.1 * totals.get(label, 0.0) / mass)
+
+
 def infer_goal(events: Sequence[TimedEvent], message: str, now: datetime,
                product_facts: ProductFactsLookup, previous: Goal | None = None,
                profile_department: str | None = None,
-               context: Mapping[str, Any] | None = None) -> Goal:
-    """The shopper's goal with confidence, supporting evidence and department (see module doc)."""
-    cues = read_text(message or "")
+               context: Mapping[str, Any] | None = None,
+               encoder: SentenceEncoder | None = None) -> Goal:
+    """The shopper's goal with confidence, supporting evidence and department (see module doc).
+    `encoder` (the catalog's embedder) lets the message's meaning speak; without it only words do."""
+    text, cues = _read(message or "")
+    # "forget the gym stuff, ..." is no remark on the look: the thread's goal was just dropped
+    following_up = previous is not None and previous.label not in (UNKNOWN_GOAL, *cues.rejected)
+    vague = _vague(text, cues)
+    vote = _meaning(text, cues, vague, following_up, encoder)
     votes, browsed = _votes(events, now, product_facts)
     department = _department(cues.departments, previous, browsed, profile_department)
     rejected = cues.rejected
@@ -221,21 +320,16 @@ def infer_goal(events: Sequence[TimedEvent], message: str, now: datetime,
     for key, weight in _weather_priors(context).items():
         totals[key] = totals.get(key, 0.0) + weight
 
-    if cues.names_goal:
-        # The message names the occasion: it wins; browsing only breaks ties between the goals
-        # an ambiguous word covers ("lavoro": office, interview or a work trip).
-        said = dict(cues.goals)
-        label = max((k for k in said if said[k] > 0.1),
-                    key=lambda k: MESSAGE_WEIGHT * said[k] + totals.get(k, 0.0))
-        backing = totals.get(label, 0.0) / (sum(totals.values()) or 1.0)
-        confidence = min(1.0, 0.8 + 0.1 * said[label] + 0.1 * backing)
+    named = _message_goal(cues, vague, vote, totals)
+    if named is not None:
+        label, weight, confidence = named
         message_evidence = Evidence(type="message", text=message, at=now,
-                                    weight=round(MESSAGE_WEIGHT * said[label], 3))
+                                    weight=round(MESSAGE_WEIGHT * weight, 3))
         evidence = [message_evidence, *_supporting(votes, label, rejected)][:EVIDENCE_SHOWN]
         return Goal(label=label, confidence=round(confidence, 3), evidence=evidence,
                     department=department, source="message")
 
-    if previous is not None and previous.label != UNKNOWN_GOAL and previous.label not in rejected:
+    if following_up and previous is not None:
         # A follow-up ("in nero", "taglia 52", "something cheaper") keeps the thread's goal.
         return previous.model_copy(update={"source": "conversation", "department": department})
 

@@ -12,15 +12,34 @@ something asked about a piece already shown, not the shopper's size. It IS the s
 the question asks for a kind of garment in it ("avete scarpe da corsa 44?", "do you have a raincoat
 in L?") or the message says the shopper needs it for themselves ("c'è il 44 di scarpe eleganti? mi
 serve per un colloquio"), unless the question points at a shown piece ("it", "the jacket", "questa").
+
+Tourists' sizes: "US 9", "UK 5 shoes", "size 10 shoes" become EU, "US 6 dress" and "40R" IT
+(size_conversion.py); the reading keeps what was said. A small number that could be a US dress, a UK
+dress or a US shoe ("I'm a size 8") is left ambiguous for the answer to ask about, never guessed.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from tools.lexicon import match_terms, normalise
+from agent.understanding.size_conversion import (
+    BARE_CUES,
+    FOREIGN_BELOW,
+    AmbiguousSize,
+    SizeOption,
+    chest_named,
+    department_named,
+    in_run,
+    mark_half_sizes,
+    real_size,
+    said_number,
+    size_options,
+    system_said,
+)
+from tools.lexicon import match_terms, normalise, strip_accents
 from tools.taxonomy import CATEGORIES, SIZE_RUNS
 
 _CLAUSE = re.compile(r"([^.;!?,\n]*)([.;!?,\n]*)")
@@ -32,15 +51,28 @@ _SHOE_WORDS = frozenset({"scarpe", "scarpa", "shoes", "shoe", "calzature", "foot
                          "decollete", "mocassini", "sneakers", "sandali", "boots", "derby"})
 # Clothing words the catalog's category names do not cover (all sized IT when a number follows).
 _CLOTHES_WORDS = frozenset({"giacca", "jacket", "giacche", "pantalone", "abito", "completo", "cappotto",
-                            "gonna", "vestito", "maglia", "top", "felpa", "giubbotto"})
+                            "gonna", "vestito", "maglia", "top", "felpa", "giubbotto", "fleece", "hoodie",
+                            "sweatshirt", "parka", "gilet", "anorak", "waistcoat", "windbreaker", "jumpsuit",
+                            "tracksuit", "overshirt"})
 _CLOTHING_CUES = frozenset({"taglia", "size", "misura", "it", "la", "nella", "tg", "sz", "una", "porto"})
 _ITALIAN_AFTER = frozenset({"italian", "italiana", "italiano", "it", "ita"})
-_LETTERS = {"xs": "XS", "s": "S", "m": "M", "l": "L", "xl": "XL", "xxl": "XXL", "xxxl": "XXL"}
-_LETTER_WORDS = {"small": "S", "medium": "M", "large": "L", "extra small": "XS", "extra large": "XL",
-                 "x large": "XL", "x small": "XS", "xx large": "XXL"}
+# Sizes the shop does not make (XXXL, XXS) are kept as said: the answer reports them unavailable.
+_LETTERS = {"xxs": "XXS", "xs": "XS", "s": "S", "m": "M", "l": "L", "xl": "XL", "xxl": "XXL", "xxxl": "XXXL",
+            "2xl": "XXL", "3xl": "XXXL", "4xl": "XXXXL"}
+_LETTER_WORDS = {"small": "S", "medium": "M", "med": "M", "large": "L", "extra small": "XS",
+                 "extra large": "XL", "x large": "XL", "x small": "XS", "xx large": "XXL", "2x large": "XXL",
+                 "xxx large": "XXXL", "3x large": "XXXL", "xx small": "XXS", "extra extra large": "XXL",
+                 "extra extra small": "XXS"}
 _ITALIAN_LETTER_WORDS = {"piccola": "S", "media": "M", "grande": "L"}
 _LETTER_CONTEXT = ("i m a", "im a", "i am a", "i m", "i am", "size", "taglia", "wear a", "wear an", "wear",
-                   "in a", "in", "la", "una", "porto la", "porto una")
+                   "in a", "in", "la", "una", "porto la", "porto una", "sz", "take a", "take an", "i take")
+_SIZE_WORDS = ("size", "sz", "taglia")
+# "small", "large", "medium" describe bags, towns and heels too: as a size they end the phrase
+# ("a small", "a large please") or come before a garment ("a small fleece"), never a bag or shoe.
+_WORD_LETTER_FOLLOWERS = frozenset({"please", "thanks", "thank", "grazie", "for", "too", "in", "if", "as",
+                                    "but", "though", "also", "instead", "then", "per"})
+_FILLERS = frozenset({"a", "an", "just", "ok", "okay", "then", "yes", "yeah", "so", "maybe", "probably",
+                      "and", "or", "please", "um", "hmm"})
 # A lone "s", "m" or "l" is a size only when nothing wordy follows ("la m" yes, "in l altro" no).
 _LETTER_FOLLOWERS = frozenset({"per", "e", "and", "or", "o", "please", "grazie", "size", "taglia", "di", "da",
                                "for", "the", "thanks", "thank", "se", "if", "in", "as", "anche", "too"})
@@ -52,6 +84,7 @@ _AGE_BEFORE = (("he", "s"), ("she", "s"), ("he", "is"), ("she", "is"), ("aged",)
 _KIDS_WORDS = frozenset({"bimbo", "bimba", "bimbi", "bambino", "bambina", "bambini", "figlio", "figlia",
                          "son", "daughter", "kid", "kids", "child", "boy", "girl", "nipote", "nipotino",
                          "nipotina", "toddler", "children"})
+_ADULT = ("menswear", "womenswear")  # the departments US/UK sizes are converted for
 _AVAILABILITY = re.compile(
     r"\b(?:available|availability|disponibil\w*|c e|ce l|ce la|ce lo|ci sono|avete|have you|do you have|"
     r"you have|in stock|is there|are there|esiste|esistono|comes? in|also in|anche in|have it|have them|"
@@ -76,17 +109,36 @@ _ASKED_BEFORE = frozenset({"size", "taglia", "la", "nella", "in", "numero", "il"
                            "it"})
 _SKIP_AFTER = frozenset({"di", "of", "in", "for"})
 _SKIP_BEFORE = frozenset({"in", "size", "taglia", "numero", "misura", "tg", "nella", "nel", "nr", "n"})
-# Real sizes the shop may not stock: kept so the answer can say so, instead of dropped.
-_REAL_SIZES: dict[str, dict[str, range]] = {
-    "IT": {"menswear": range(44, 68, 2), "womenswear": range(36, 58, 2)},
-    "EU": {"menswear": range(36, 51), "womenswear": range(33, 45), "kids": range(16, 41)},
-}
+
+
+# A corrected size said as a sentence ("la taglia giusta è 48", "my actual size is 48", "I'm actually a
+# 48") reads as the plain size word before the number.
+_CORRECTION = re.compile(
+    r"\b(taglia|size|misura|numero)\s+(?:giusta|corretta|esatta|vera|reale|right|correct|actual|real)\s+"
+    r"(?:e|è|is|sarebbe|would be)\b|\b(?:actually|in realtà|in realta|anzi)\s+(?=a\s+\d|\d)|"
+    r"\b(?:la\s+)?mia\s+(taglia)\s+(?:e|è)\b|"
+    r"\bi\s+(?:wear|take)\s+(?:an?\s+)?(?=\d+\b(?!\s*(?:years|anni|yo|euro|eur|€)))", re.I)
+
+
+# "I'm an Italian 44", "Italian size 50": the shop's own IT system, named in English.
+_ITALIAN_SIZE = re.compile(r"\b(?:an?\s+)?italian\s+(?:size\s+)?(?=\d)", re.I)
+
+
+def _plain_size_word(match: re.Match[str]) -> str:
+    """What a correction phrase reads as: its size word, "size" for "I wear a", else nothing."""
+    if match.group(1) or match.group(2):
+        return match.group(1) or match.group(2)
+    return "size " if match.group(0).lower().startswith("i ") else ""
 
 
 @dataclass
 class SizeReading:
     chosen: dict[str, str] = field(default_factory=dict)  # size system -> label
     asked: list[str] = field(default_factory=list)  # labels the shopper asked about
+    # for each chosen label that was converted, what the shopper said: {"EU": ("10", "US")} with chosen
+    # {"EU": "43"}; a half EU size rounded up is one too: {"EU": ("37.5", "EU")} with chosen {"EU": "38"}
+    converted: dict[str, tuple[str, str]] = field(default_factory=dict)
+    ambiguous: list[AmbiguousSize] = field(default_factory=list)  # sizes to ask about; none is in chosen
 
 
 @dataclass(frozen=True)
@@ -95,25 +147,11 @@ class _Found:
     label: str
     used: int = 1
     garment_before: int | None = None  # where the garment it sizes starts, when that comes first
+    said: tuple[str, str] | None = None  # (label, system) as the shopper said it, when converted
+    options: tuple[SizeOption, ...] = ()  # several readings: ambiguous, and label is as said
 
 
-def _valid(system: str, label: str, department: str | None) -> bool:
-    runs = SIZE_RUNS[system]
-    if department and department in runs:
-        return label in runs[department]
-    return any(label in run for run in runs.values())
-
-
-def _real(system: str, label: str, department: str | None) -> bool:
-    """In the shop's run, or a size that exists in the trade for that department."""
-    if _valid(system, label, department):
-        return True
-    ranges = _REAL_SIZES.get(system)
-    if ranges is None or not label.isdigit():
-        return False
-    if department:
-        return department in ranges and int(label) in ranges[department]
-    return any(int(label) in r for r in ranges.values())
+_NOTHING = _Found("", "")  # a US/UK size with no shop size: read, so no other rule misreads it as IT/EU
 
 
 def _age_size(age: int) -> str | None:
@@ -223,15 +261,15 @@ def _read_number(words: list[str], j: int, department: str | None, kids_context:
             system = "EU"
         elif _CLOTHING_CUES & set(before[-2:]) or " ".join(before).endswith(("i m a", "im a", "i am a")):
             # "just the shoes, size 42": when shoes are all the message names, a size is theirs
-            system = "EU" if shoes_only and _real("EU", label, department) else "IT"
+            system = "EU" if shoes_only and real_size("EU", label, department) else "IT"
         elif paired_with_clothes and prev in _AND:
             system = "EU"
-    if system == "EU" and _real("EU", label, department):
+    if system == "EU" and real_size("EU", label, department):
         return _Found("EU", label, garment_before=start)
     if system == "IT":
-        if _real("IT", label, department):
+        if real_size("IT", label, department):
             return _Found("IT", label, garment_before=start)
-        if prev == "size" and _real("EU", label, department):  # "size 43": no suit comes in 43
+        if prev == "size" and real_size("EU", label, department):  # "size 43": no suit comes in 43
             return _Found("EU", label)
     return None
 
@@ -240,39 +278,131 @@ def _ends_with(context: str, endings: tuple[str, ...]) -> bool:
     return any(context == e or context.endswith(" " + e) for e in endings)
 
 
-def _read_letter(words: list[str], j: int) -> _Found | None:
+def _letter_phrase(words: list[str], j: int) -> tuple[str, int] | None:
+    """'small', 'extra large', '3x large' at j: (label, words used), longest first."""
+    for n in (3, 2, 1):
+        if j + n <= len(words) and (label := _LETTER_WORDS.get(" ".join(words[j:j + n]))):
+            return label, n
+    return None
+
+
+def _clothes_at(words: list[str], k: int) -> bool:
+    """A garment sized in IT or INT at k, over at most two colours ('a large black coat')."""
+    for i in range(k, min(k + 3, len(words))):
+        found = _garment_at(words, i)
+        if found is not None:
+            return found[0] == "IT"
+        if not _is_colour(words[i]):
+            return False
+    return False
+
+
+def _size_ends(words: list[str], k: int) -> bool:
+    """What follows a size at k lets it be one: nothing, 'please', another size, a garment."""
+    if words[k:k + 1] in (["size"], ["sized"]):  # "a medium size" is one; "a medium size bag" is the bag's
+        k += 1
+    if k >= len(words) or words[k] in _WORD_LETTER_FOLLOWERS:
+        return True
+    if words[k] in _AND | {"or", "o", "to"}:  # "a small or a medium", not "a small and cosy shop"
+        nxt = words[k + 1] if k + 1 < len(words) else ""
+        return nxt in ("a", "an", *_LETTERS) or nxt.isdigit() or _letter_phrase(words, k + 1) is not None
+    return _clothes_at(words, k)
+
+
+def _read_letter(words: list[str], j: int, upper: frozenset[int]) -> _Found | None:
     """An international size at j and how many words it takes."""
-    two = " ".join(words[j:j + 2])
     context = " ".join(words[max(0, j - 3):j])
     garment = _garment_before(words, j)
     start = garment[1] if garment else None
     sized = _ends_with(context, _LETTER_CONTEXT) or garment is not None
-    if two in _LETTER_WORDS and sized:
-        return _Found("INT", _LETTER_WORDS[two], 2, start)
+    # where a size can stand: after a size cue or an article, or with only fillers before ("Medium please")
+    placed = sized or words[j - 1:j] in (["a"], ["an"]) or all(w in _FILLERS for w in words[:j])
+    phrase = _letter_phrase(words, j)
+    if phrase is not None:
+        label, used = phrase
+        if label == "M" and j + used < len(words) and _is_colour(words[j + used]):
+            return None  # "medium blue", "medium grey": a shade
+        if _ends_with(context, _SIZE_WORDS) or garment or (placed and _size_ends(words, j + used)):
+            return _Found("INT", label, used, start)
+        return None
     word = words[j]
     nxt = words[j + 1] if j + 1 < len(words) else None
-    if word in _LETTER_WORDS and sized:
-        return _Found("INT", _LETTER_WORDS[word], 1, start)
     if word in _ITALIAN_LETTER_WORDS and _ends_with(context, ("taglia",)):
         return _Found("INT", _ITALIAN_LETTER_WORDS[word], 1)
-    if word in ("xs", "xl", "xxl", "xxxl"):
+    if word in _LETTERS and word not in ("s", "m", "l"):
         return _Found("INT", _LETTERS[word], 1, start)
     if word in ("s", "m", "l"):
         # "M and 42", "taglia S e 38": a letter paired with a shoe number
         paired = nxt in _AND and j + 2 < len(words) and words[j + 2].isdigit()
-        if paired or (sized and (_ends_with(context, ("size", "taglia")) or nxt is None
+        if paired or (sized and (_ends_with(context, _SIZE_WORDS) or nxt is None
                                  or nxt in _LETTER_FOLLOWERS or not nxt.isalpha())):
+            return _Found("INT", _LETTERS[word], 1, start)
+        # typed in capitals, alone or before a garment ("M please", "an L hoodie"); "I'm", "it's" are not
+        if j in upper and (words[j - 1:j] in (["a"], ["an"]) or all(w in _FILLERS for w in words[:j])) \
+                and _size_ends(words, j + 1):
             return _Found("INT", _LETTERS[word], 1, start)
     return None
 
 
-def _clauses(text: str) -> list[tuple[list[str], bool]]:
-    """Clauses as word lists, each with whether it is a question."""
+def _read_foreign(words: list[str], upper: frozenset[int], j: int, department: str | None,
+                  adult: tuple[str, ...]) -> _Found | None:
+    """A US/UK size, a half size or a chest size at j; None leaves the number to _read_number.
+
+    `adult` is the departments whose tables apply: the shopper's, else the one the message names,
+    else both (the reading then lists both for the answer to ask).
+    """
+    number = said_number(words[j])
+    if number is None:
+        return None
+    value, said_label, chest_mark = number
+    nxt = words[j + 1] if j + 1 < len(words) else ""
+    if nxt in _NOT_SIZE_NOUNS or nxt in _AGE_WORDS or words[j - 1:j] in (["age"], ["eta"], ["aged"]):
+        return None
+    system, start, extra = system_said(words, upper, j)
+    used = 1 + extra
+    garment, garment_start = _garment_after(words, j + extra), None
+    if garment is None and (before := _garment_before(words, start)) is not None:
+        garment, garment_start = before
+    chest = chest_mark or chest_named(words, start, j + used) or (system is not None and garment == "IT"
+                                                                    and value >= 30)
+    if system == "EU" or (system is None and value >= FOREIGN_BELOW and not chest):
+        if system is None and (value == int(value) or garment != "EU"):
+            return None  # EU and IT numbers as always
+        label = str(math.ceil(value))  # EU 37.5 -> 38: the shop has whole sizes, a half rounds up
+        if not real_size("EU", label, department):
+            return None
+        return _Found("EU", label, used, garment_start, (said_label, "EU") if value != int(value) else None)
+    if not adult:
+        return None  # children's US sizes are not converted
+    context = " ".join(words[max(0, start - 3):start])
+    # "size 10 shoes", "a 10 dress", "boots 9", "I'm a size 8": a cue or the garment first; "2 boots" counts
+    if system is None and not chest and not _ends_with(context, BARE_CUES) and value == int(value) \
+            and (garment is None or (garment_start is None and not _ends_with(context, ("a", "an", "in")))):
+        return None
+    bare = system is None and garment is None and not chest
+    kinds = ("chest",) if chest else ("shoe",) if garment == "EU" else ("dress",) if garment == "IT" \
+        else ("shoe", "dress")
+    options = size_options(value, system, kinds, adult)
+    if bare or len(options) > 1:  # "I'm a size 8": a US dress, a UK dress or a US shoe; ask
+        return _Found("", said_label, used, garment_start, options=options) if options else None
+    if not options:
+        return _NOTHING if system or chest_mark else None
+    option = options[0]
+    return _Found(option.system, option.label, used, garment_start, (said_label, option.said_system))
+
+
+def _clauses(text: str) -> list[tuple[list[str], frozenset[int], bool]]:
+    """Clauses as word lists, each with the words typed in capitals and whether it is a question."""
+    # Case tells "US 9" from "us" and "an M" from "I'm", unless the whole message is in capitals.
+    shouting = not any(c.islower() for c in text) and sum(c.isalpha() for c in text) > 3
     out = []
     for body, punct in _CLAUSE.findall(text):
         words = normalise(body).split()
+        cased = re.sub(r"[^A-Za-z0-9€]+", " ", strip_accents(body)).split()
+        upper = frozenset(i for i, w in enumerate(cased) if w.isupper()) \
+            if len(cased) == len(words) and not shouting else frozenset()
         if words:
-            out.append((words, "?" in punct))
+            out.append((words, upper, "?" in punct))
     return out
 
 
@@ -299,35 +429,48 @@ def _named_systems(words: list[str]) -> set[str]:
 
 
 def read_sizes(message: str, department: str | None = None) -> SizeReading:
-    """Sizes the shopper states as theirs (chosen) and sizes they only ask about (asked)."""
+    """Sizes the shopper states as theirs (chosen), converted from US/UK where said (converted), sizes
+    they only ask about (asked) and sizes that read several ways (ambiguous)."""
     reading = SizeReading()
+    message = _ITALIAN_SIZE.sub("taglia ", _CORRECTION.sub(_plain_size_word, mark_half_sizes(message)))
     whole = normalise(message).split()
     kids_context = department == "kids" or bool(_KIDS_WORDS & set(whole))
+    named = department_named(whole)
+    # The session's department decides the US/UK table, else the message's "for my wife"; else both.
+    adult: tuple[str, ...] = () if kids_context else (department,) if department in _ADULT \
+        else (named,) if named else _ADULT
     own_need = bool(_OWN_NEED.search(" ".join(whole)))
     # one number and only shoes named: the number is the shoe size ("taglia 50 e scarpe 43" is not)
     shoes_only = _named_systems(whole) == {"EU"} and sum(w.isdigit() for w in whole) == 1
-    for words, question in _clauses(message):
+    for words, upper, question in _clauses(message):
         joined = " ".join(words)
         asking = (question or bool(_AVAILABILITY.search(joined))) and not _DECLARATIVE.search(joined)
         clothes_before = False  # a clothes size just read: a bare number after it is the shoe size
         j = 0
         while j < len(words):
-            word, found = words[j], None
-            if word.isdigit() and len(word) <= 3:
+            word = words[j]
+            found = _read_foreign(words, upper, j, department, adult)
+            if found is None and word.isdigit() and len(word) <= 3:
                 found = _read_number(words, j, department, kids_context, clothes_before, shoes_only)
                 nxt = words[j + 1] if j + 1 < len(words) else ""
                 if found is None and asking and j > 0 and words[j - 1] in _ASKED_BEFORE \
                         and nxt not in _NOT_SIZE_NOUNS:
                     reading.asked.append(word)
-            elif re.fullmatch(r"\d{1,2}a", word) and _valid("AGE", word.upper(), None):
+            elif found is None and re.fullmatch(r"\d{1,2}a", word) and in_run("AGE", word.upper(), None):
                 found = _Found("AGE", word.upper())
-            else:
-                found = _read_letter(words, j)
-            if found is not None:
+            elif found is None:
+                found = _read_letter(words, j, upper)
+            if found is not None and found is not _NOTHING:
                 if asking and not _own_in_question(words, found, own_need):
                     reading.asked.append(found.label)
+                elif found.options:
+                    reading.ambiguous.append(AmbiguousSize(found.label, found.options))
                 else:
                     reading.chosen[found.system] = found.label
+                    if found.said:
+                        reading.converted[found.system] = found.said
+                    else:  # a later plain size replaces a converted one
+                        reading.converted.pop(found.system, None)
                 clothes_before = found.system in ("INT", "IT")
             elif word not in _AND:
                 clothes_before = False

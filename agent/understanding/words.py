@@ -160,10 +160,11 @@ FILLER_WORDS = frozenset({
 # Words for people that tell the department when the lexicon's words do not.
 DEPARTMENT_WORDS: Mapping[str, str] = {
     **{w: "menswear" for w in (
-        "uomo", "uomini", "men", "mens", "man", "maschile", "menswear", "gentleman")},
+        "uomo", "uomini", "men", "mens", "man", "maschile", "menswear", "gentleman", "gentlemen", "guy",
+        "guys", "gents", "male")},
     **{w: "womenswear" for w in (
         "donna", "donne", "women", "womens", "woman", "femminile", "ladies", "lady", "womenswear",
-        "signora")},
+        "signora", "female")},
     **{w: "kids" for w in (
         "bambino", "bambina", "bambini", "bambine", "bimbo", "bimba", "bimbi", "bimbe", "kids",
         "kid", "child", "children", "figlio", "figlia", "figli", "son", "daughter", "neonato",

@@ -208,7 +208,8 @@ async def test_chat_passes_where_the_shopper_is_like_the_other_surfaces(
         client: httpx.AsyncClient, assistant: Any) -> None:
     headers = await shopper_headers(client, "S-LOYAL-1")
     body = {"id": "chat-ctx", "context": {"lat": 40.8518, "lon": 14.2681, "city": "Napoli"},
-            "messages": [{"id": "u1", "role": "user", "parts": [{"type": "text", "text": "Ho un colloquio"}]}]}
+            "messages": [{"id": "u1", "role": "user",
+                          "parts": [{"type": "text", "text": "Ho un colloquio"}]}]}
     r = await client.post("/v1/chat", json=body, headers=headers)
     assert r.status_code == 200, r.text
     assert assistant.requests[-1].context == {"lat": 40.8518, "lon": 14.2681, "city": "Napoli"}
