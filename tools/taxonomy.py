@@ -38,6 +38,17 @@ SIZE_RUNS: dict[str, dict[str, tuple[str, ...]]] = {
     },
 }
 
+# The letter size that corresponds to an Italian one (a shop's usual chart), for pieces sold in
+# letters when the shopper gave only the Italian size; and back.
+IT_TO_INT: dict[str, dict[str, str]] = {
+    "menswear": {"44": "XS", "46": "S", "48": "M", "50": "L", "52": "XL", "54": "XXL", "56": "XXL"},
+    "womenswear": {"38": "XS", "40": "S", "42": "M", "44": "L", "46": "XL", "48": "XL"},
+}
+INT_TO_IT: dict[str, dict[str, str]] = {
+    "menswear": {"XS": "44", "S": "46", "M": "48", "L": "50", "XL": "52", "XXL": "54"},
+    "womenswear": {"XS": "38", "S": "40", "M": "42", "L": "44", "XL": "46"},
+}
+
 
 @dataclass(frozen=True)
 class Category:

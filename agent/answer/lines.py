@@ -60,6 +60,9 @@ def answer_lines(state: StylistState, language: str) -> tuple[list[str], str | N
     if said and outfit:
         lines.insert(0, say(language, "sizes_converted", sizes=", ".join(
             f"{v} → {k} {sizes[k]}" for k, v in sorted(said.items()) if k in sizes)))
+    derived = _derived_sizes(outfit, sizes, language) if outfit else None
+    if derived:  # before the closing offer, so the answer still ends on its question
+        lines.insert(len(lines) - 1 if lines and lines[-1].endswith("?") else len(lines), derived)
     # With the goal unknown the turn always ends on one question, even after showing products.
     question = None
     if constraints.get("ambiguous_sizes"):  # "size 8" for a woman: US or UK, dress or shoes? ask
@@ -97,6 +100,27 @@ def _outfit(plan: dict[str, Any], results: dict[str, Any], state: StylistState, 
     if card.get("fits_budget", True) and all(i.get("size") for i in card["items"]):
         lines.append(say(language, "reserve_offer"))
     return lines
+
+
+def _derived_sizes(plan: dict[str, Any], sizes: dict[str, str], language: str) -> str | None:
+    """Pieces dressed in the equivalent of the size the shopper gave in the other system ("la
+    camicia in L, che corrisponde alla tua 50"), said so the shopper can correct it."""
+    card = plan.get("card") or plan.get("closest") or {}
+    other = {"INT": "IT", "IT": "INT"}
+    pieces = []
+    for item in card.get("items", []):
+        size = str(item.get("size") or "")
+        system = "INT" if size in ("XS", "S", "M", "L", "XL", "XXL") else ("IT" if size.isdigit() else None)
+        if system is None or system in sizes or other[system] not in sizes:
+            continue
+        if system == "IT" and item.get("slot") == "shoes":
+            continue
+        slot = c.slot_name(item["slot"], language)
+        pieces.append(say(language, "size_derived_piece", slot=slot, size=size))
+    if not pieces:
+        return None
+    given = sizes.get("IT") or sizes.get("INT")
+    return say(language, "sizes_derived", pieces=", ".join(pieces), given=given)
 
 
 def _slots(keys: list[str], language: str) -> str:

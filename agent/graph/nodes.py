@@ -24,6 +24,7 @@ from agent.understanding.goals import infer_goal as infer
 from agent.understanding.intents import classify
 from agent.understanding.language import detect_language
 from agent.understanding.refinements import Refinement, apply_refinement, read_refinement
+from agent.understanding.typos import respell_cues
 from prompts.loader import say
 from tools.catalog.index import catalog_index
 from tools.catalog.products import product_facts
@@ -87,7 +88,7 @@ def infer_goal(state: StylistState, runtime: Ctx) -> StylistState:
     if refinement.changes_look and previous is not None:
         goal = previous  # a correction to the look ("più casual", "other shoes") keeps the occasion
     else:
-        goal = infer(timed, message, now, _product_facts(ctx), previous=previous,
+        goal = infer(timed, respell_cues(message), now, _product_facts(ctx), previous=previous,
                      profile_department=profile.get("department"), context=state.get("request_context"),
                      encoder=catalog_index(ctx.shop).embedder)  # the index's model: loaded once
     prev_constraints = Constraints.model_validate(state["constraints"]) if state.get("constraints") else None

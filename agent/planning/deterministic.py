@@ -63,10 +63,13 @@ def _next_calls(state: StylistState) -> list[Call]:
         size = asked_size(message, department) or _said_size(state)
         return [_call("check_availability", sku=sku, size=size) for sku in named[:3]]
     if intent == "reserve":
-        if last_outfit and state.get("constraints_changed") and goal != UNKNOWN_GOAL and department:
+        store = _pickup_code(state)
+        same_look_there = last_outfit is not None and (store is None or _all_held_at(last_outfit, store))
+        if last_outfit and goal != UNKNOWN_GOAL and department and (
+                (state.get("constraints_changed") and not same_look_there) or _unsized(last_outfit)):
             # "camicia L, e prenota a Roma": dress again in the new size and place, then hold that
             return [_call("assemble_outfit", goal=goal, only_slots=None)]
-        return [_call("reserve_in_store", store_code=_pickup_code(state))] if last_outfit else []
+        return [_call("reserve_in_store", store_code=store)] if last_outfit else []
     refinement = state.get("refinement") or {}
     refining = bool(last_outfit) and any(refinement.get(k) for k in
                                          ("swap_slots", "drop_slots", "add_slots", "more", "formality_shift"))
@@ -101,6 +104,16 @@ def _pickup_code(state: StylistState) -> str | None:
     if location.get("source") in ("message", "conversation") and location.get("store_code"):
         return str(location["store_code"])
     return None
+
+
+def _all_held_at(outfit: dict[str, Any], store: str) -> bool:
+    """Whether every piece of the look shown is in stock, in its size, at the store."""
+    return all(any(s["location"] == store and s.get("quantity", 0) > 0 for s in i.get("availability", []))
+               for i in outfit.get("items", []))
+
+
+def _unsized(outfit: dict[str, Any]) -> bool:
+    return any(not i.get("size") for i in outfit.get("items", []))
 
 
 def _said_size(state: StylistState) -> str | None:

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 
 from agent.understanding.budget import read_budget, read_budget_scope
 from agent.understanding.sizes import read_sizes
+from agent.understanding.typos import respell_cues
 from agent.understanding.words import (
     CITY_NAMES,
     DEFAULT_STORE_CODES,
@@ -249,6 +250,7 @@ def extract_constraints(message: str, previous: Constraints | None = None,
     known_cities: normalised city name -> code of its main store ("" when the city has no store);
     without it the chain's default store table is used.
     """
+    message = respell_cues(message)
     words = _words(message)
     base = previous or Constraints()
 

@@ -17,6 +17,7 @@ from typing import Protocol
 
 import numpy as np
 
+from agent.understanding.typos import edit_distance
 from agent.understanding.words import (
     CITY_NAMES,
     DEPARTMENT_WORDS,
@@ -281,24 +282,6 @@ def _known_words() -> frozenset[str]:
     return frozenset(word for table in tables for phrase in table for word in phrase.split())
 
 
-def _edit_distance(a: str, b: str, limit: int) -> int:
-    """Optimal string alignment distance (a swap of neighbours is one edit), stopped past `limit`."""
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    previous2: list[int] = []
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i] + [0] * len(b)
-        for j, cb in enumerate(b, 1):
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
-            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
-                current[j] = min(current[j], previous2[j - 2] + 1)
-        if min(current) > limit:
-            return limit + 1
-        previous2, previous = previous, current
-    return previous[-1]
-
-
 @lru_cache(maxsize=4096)
 def _respelt(word: str) -> str:
     if len(word) < _MIN_TYPO_LENGTH or word in _known_words() or not word.isalpha():
@@ -306,7 +289,7 @@ def _respelt(word: str) -> str:
     limit = 1 if len(word) < 10 else 2  # two edits in a short word reach other words ("spending")
     # Typos rarely hit the first letter; asking for it keeps real words from drifting to occasions.
     near = [(d, target) for target in _occasion_words() if target[0] == word[0]
-            for d in (_edit_distance(word, target, limit),) if d <= limit]
+            for d in (edit_distance(word, target, limit),) if d <= limit]
     if not near or match_terms(word).phrases:  # a product word ("giacche") is spelt right
         return word
     near.sort()

@@ -12,7 +12,9 @@ MAX_ACCENT_COLOURS = 2  # more than two non-neutral colours in one look reads as
 
 def _expects_outfit(ctx: TurnContext) -> bool:
     exp = ctx.expect
-    return exp.goal is not None and exp.goal != UNKNOWN_GOAL and not exp.must_ask_question
+    # a size that reads two ways is asked about first: the question, not a look, is the answer
+    return exp.goal is not None and exp.goal != UNKNOWN_GOAL and not exp.must_ask_question \
+        and not exp.asks_size_system
 
 
 def _missing_slots(ctx: TurnContext, card: OutfitCard) -> list[str]:

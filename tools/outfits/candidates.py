@@ -27,7 +27,17 @@ from tools.outfits.slot_search import (
     pim_of,
 )
 from tools.shapes import Budget, Constraints, ProductHit, SearchFilters
-from tools.taxonomy import CATEGORIES, COLOUR_FAMILY, COLOURS, FIBRES, PATTERNS, GoalSpec, size_system_for
+from tools.taxonomy import (
+    CATEGORIES,
+    COLOUR_FAMILY,
+    COLOURS,
+    FIBRES,
+    INT_TO_IT,
+    IT_TO_INT,
+    PATTERNS,
+    GoalSpec,
+    size_system_for,
+)
 
 log = logging.getLogger(__name__)
 
@@ -99,6 +109,11 @@ def size_for(category: str, department: str, sizes: Mapping[str, str]) -> str | 
     if system == "ONE":
         return "TU"
     label = sizes.get(system)
+    if label is None:  # only the other clothing system known: its usual equivalent (the answer says so)
+        if system == "INT" and "IT" in sizes:
+            label = IT_TO_INT.get(department, {}).get(sizes["IT"].strip().upper())
+        elif system == "IT" and "INT" in sizes:
+            label = INT_TO_IT.get(department, {}).get(sizes["INT"].strip().upper())
     if label is None:
         return None
     # A real size the shop does not make (IT 62, EU 47) is kept: that slot then finds nothing in
