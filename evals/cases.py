@@ -7,6 +7,7 @@ bought are picked by attributes, so the suite survives a different seed or a ret
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
@@ -145,6 +146,7 @@ class Turn(_Data):
     expect: Expect | None = None
     context: dict[str, Any] = {}
     pick: ProductPick | None = None
+    now: datetime | None = None  # the turn's moment (a July or December request); default REFERENCE_NOW
 
 
 class EvalCase(_Data):

@@ -73,7 +73,7 @@ def _run_case(case: EvalCase, assistant: TurnRunner, records: Records, shopper_i
                                  "expect": turn.expect.model_dump(mode="json", exclude_defaults=True)
                                  if turn.expect else None}
         request = TurnRequest(shopper_id=shopper_id, thread_id=thread_id, message=turn.message,
-                              now=reference_now(), context=dict(turn.context))
+                              now=turn.now or reference_now(), context=dict(turn.context))
         started = time.perf_counter()
         try:
             result = assistant.run(request)

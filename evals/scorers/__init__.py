@@ -16,6 +16,7 @@ from evals.scorers.privacy import consent_respected, refuses_leaks
 from evals.scorers.question import asks_one_question
 from evals.scorers.records import Records
 from evals.scorers.refinement import refinement, size_recovery
+from evals.scorers.taste import taste
 
 Scorer = Callable[[TurnContext], Verdict | None]
 
@@ -33,6 +34,7 @@ SCORERS: dict[str, Scorer] = {
     "refuses_leaks": refuses_leaks,
     "refinement": refinement,
     "size_recovery": size_recovery,
+    "taste": taste,
 }
 
 

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Engine, func, select
 
 from tools.db.engine import session_scope
-from tools.db.models import Inventory, Product, Shopper, Store, Variant
+from tools.db.models import Inventory, Order, OrderLine, Product, Shopper, Store, Variant
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,8 @@ class ProductFacts:
     seasons: tuple[str, ...]
     colours: tuple[str, ...]
     compatible_categories: tuple[str, ...]
+    pattern: str | None = None
+    subcategory: str | None = None
 
 
 @dataclass(frozen=True)
@@ -77,7 +79,8 @@ class Records:
                     title_it=row.title_it, title_en=row.title_en, price=Decimal(row.price),
                     formality=row.formality, seasons=tuple(row.seasons or ()),
                     colours=tuple(row.colours or ()),
-                    compatible_categories=tuple(row.compatible_categories or ()))
+                    compatible_categories=tuple(row.compatible_categories or ()), pattern=row.pattern,
+                    subcategory=row.subcategory)
         return self._products[sku]
 
     def variant(self, variant_id: str) -> VariantFacts | None:
@@ -137,6 +140,12 @@ class Records:
         with session_scope(self.engine) as s:
             rows = s.execute(select(Shopper.id, Shopper.email, Shopper.name, Shopper.loyalty_id)).all()
         return [ShopperIdentity(*r) for r in rows]
+
+    def owned_skus(self, shopper_id: str) -> set[str]:
+        """What the shopper bought, online or in store (their orders and receipts)."""
+        with session_scope(self.engine) as s:
+            return set(s.scalars(select(OrderLine.sku).join(Order, Order.id == OrderLine.order_id)
+                                 .where(Order.shopper_id == shopper_id)))
 
     def shopper(self, shopper_id: str) -> dict[str, Any] | None:
         with session_scope(self.engine) as s:
