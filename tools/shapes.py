@@ -213,6 +213,7 @@ class Constraints(Record):
     wanted_slots: list[str] = []  # "add a belt": an optional slot the look must fill
     size_said: dict[str, str] = {}  # size system -> the size as the shopper said it ("US 10" for EU 43)
     ambiguous_sizes: list[str] = []  # this message's sizes that read several ways: asked, never guessed
+    black_tie: bool = False  # the shopper asked for black tie (tuxedo, evening gown) by name
 
 
 # --- cards ----------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from pydantic import BaseModel, Field, ValidationError
 from tools.catalog.products import product_facts
 from tools.catalog.search import SearchError, search_products
 from tools.db.shop import Shop
-from tools.outfits.alternatives import find_budget_alternatives
+from tools.outfits.alternatives import CHEAPER_EUR, CHEAPER_SHARE, find_budget_alternatives
 from tools.outfits.assemble import OutfitPlan, assemble_outfit
 from tools.shapes import (
     AlternativesCard,
@@ -72,6 +72,8 @@ class TurnFacts:
     hold_minutes: int
     shown_by_slot: Mapping[str, Sequence[str]] = field(default_factory=dict)  # pieces shown in the thread
     rejected_skus: Sequence[str] = ()  # pieces the shopper swapped out
+    owned_skus: Sequence[str] = ()  # pieces the shopper already bought (with consent): never new again
+    wet: bool = False  # the app reports rain or snow: no suede shoes or linen today
 
 
 def _dump(record: Any) -> dict[str, Any]:
@@ -165,8 +167,6 @@ class OutfitArgs(BaseModel):
     formality_shift: int = Field(default=0, ge=-1, le=1, description="-1 less formal, +1 more formal")
 
 
-# "Cheaper" means at least this much less in total: 15% or EUR 30, whichever is less.
-CHEAPER_SHARE, CHEAPER_EUR = Decimal("0.15"), Decimal("30")
 _SHOWN_OK = ("ok", "needs_size")
 
 
@@ -197,7 +197,10 @@ def _outfit(shop: Shop, a: OutfitArgs, facts: TurnFacts) -> ToolOutcome:
     constraints = facts.constraints
     if a.only_slots:
         constraints = constraints.model_copy(update={"only_slots": a.only_slots})
-    rejected = set(facts.rejected_skus)
+    if facts.wet:  # suede spots and linen soaks: not on a rainy day
+        constraints = constraints.model_copy(update={"exclusions": [
+            *constraints.exclusions, *(f for f in ("suede", "linen") if f not in constraints.exclusions)]})
+    rejected = set(facts.rejected_skus) | set(facts.owned_skus)
     fresh = {sku for slot in (a.swap_slots or []) for sku in facts.shown_by_slot.get(slot, [])}
     if a.more:
         fresh |= {sku for skus in facts.shown_by_slot.values() for sku in skus}

@@ -174,8 +174,10 @@ def _inline_alternatives(card: dict[str, Any], language: str) -> str | None:
     alternatives: dict[str, list[dict[str, Any]]] = card.get("alternatives") or {}
     best: list[dict[str, Any]] = []
     for item in sorted(card["items"], key=lambda i: -float(i["price"]["amount"])):
+        price = float(item["price"]["amount"])
+        enough = min(price * 0.15, 30.0)  # a saving the shopper notices (tools.outfits.alternatives)
         cheaper = [a for a in alternatives.get(item["slot"], [])
-                   if float(a["price"]["amount"]) < float(item["price"]["amount"])]
+                   if price - float(a["price"]["amount"]) >= enough - 1e-9]
         if cheaper:
             best.append(min(cheaper, key=lambda a: float(a["price"]["amount"])))
         if len(best) == 2:

@@ -44,11 +44,24 @@ def slot_name(slot: str, language: str) -> str:
     return _SLOT_NAMES["en" if language == "en" else "it"].get(slot, slot)
 
 
-def goal_name(goal: str, language: str) -> str:
+def size_label(size: str, language: str) -> str:
+    """A one-size piece reads as such, not as the shop's code "TU"."""
+    if size.upper() == "TU":
+        return "one size" if language == "en" else "taglia unica"
+    return f"size {size}" if language == "en" else f"taglia {size}"
+
+
+# Italian goal names that agree with a woman ("invitata a un matrimonio (donna)").
+_GOAL_IT_WOMEN = {"wedding_guest": "invitata a un matrimonio"}
+
+
+def goal_name(goal: str, language: str, department: str | None = None) -> str:
     spec = GOALS.get(goal)
     if spec is None:
         return goal
-    return spec.en if language == "en" else spec.it
+    if language == "en":
+        return spec.en
+    return _GOAL_IT_WOMEN.get(goal, spec.it) if department == "womenswear" else spec.it
 
 
 def _department_phrase(department: str | None, language: str) -> str:
@@ -69,14 +82,15 @@ def outfit_lines(card: dict[str, Any], plan: dict[str, Any], language: str,
                  partial: bool) -> list[str]:
     partial = partial or bool(card.get("missing_slots"))
     lines = [say(language, "outfit_intro_partial" if partial else "outfit_intro",
-                 goal=goal_name(card["goal"], language),
+                 goal=goal_name(card["goal"], language, card.get("department")),
                  department=_department_phrase(card.get("department"), language))]
     title_key = "title"
     for item in card["items"]:
         slot = slot_name(item["slot"], language)
         if item.get("size"):
             lines.append(say(language, "item_line", slot=slot, title=item[title_key],
-                             size=item["size"], price=eur(item["price"]["amount"], language)))
+                             size=size_label(item["size"], language),
+                             price=eur(item["price"]["amount"], language)))
         else:
             lines.append(say(language, "item_line_nosize", slot=slot, title=item[title_key],
                              price=eur(item["price"]["amount"], language),

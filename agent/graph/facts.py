@@ -17,6 +17,12 @@ _SEASON_BY_MONTH = {12: "winter", 1: "winter", 2: "winter", 3: "spring", 4: "spr
                     6: "summer", 7: "summer", 8: "summer", 9: "autumn", 10: "autumn", 11: "autumn"}
 
 
+# Weather the app reports that settles which season's pieces to dress in.
+_SEASON_BY_WEATHER = {"snow": "winter", "freezing": "winter", "cold": "winter", "hot": "summer",
+                      "heat": "summer", "heatwave": "summer"}
+WET_WEATHER = frozenset({"rain", "rainy", "showers", "storm", "drizzle", "wet", "snow"})
+
+
 def turn_now(state: StylistState) -> datetime:
     return datetime.fromisoformat(state["now"])
 
@@ -53,6 +59,8 @@ def turn_facts(state: StylistState, ctx: StylistContext) -> TurnFacts:
     spec = GOALS.get(label)
     now = turn_now(state)
     season = _SEASON_BY_MONTH[now.month]
+    weather = str((state.get("request_context") or {}).get("weather") or "").lower()
+    season = _SEASON_BY_WEATHER.get(weather, season)  # the app's weather before the calendar
     if spec and spec.seasons and season not in spec.seasons:
         season = spec.seasons[0]
     return TurnFacts(
@@ -63,4 +71,7 @@ def turn_facts(state: StylistState, ctx: StylistContext) -> TurnFacts:
         origin=shopper_origin(state, ctx), season=season, now=now, shop_now=ctx.clock(),
         last_outfit=state.get("last_outfit"),
         shown_by_slot=state.get("shown_by_slot") or {}, rejected_skus=state.get("rejected_skus") or [],
-        hold_minutes=ctx.settings.reservation_hold_minutes)
+        # purchases are among the events only with consent (tools.shoppers.profiles.load_history)
+        owned_skus=[e["sku"] for e in state.get("events") or []
+                    if e.get("type") == "purchase" and e.get("sku")],
+        hold_minutes=ctx.settings.reservation_hold_minutes, wet=weather in WET_WEATHER)

@@ -226,6 +226,9 @@ def _fits_department(system: str, label: str, department: str | None) -> bool:
     return label in runs.get(department, ())  # kids have no IT run: an adult "50" is not theirs
 
 
+# Black tie by name: only then do tuxedos and evening gowns join a look that is not a formal evening.
+_BLACK_TIE = re.compile(r"\b(black tie|smoking|tuxedo|tux|dinner jacket|frac|tailcoat|white tie|"
+                        r"abito da sera|abito lungo|evening gown|ball gown|cravatta nera)\b")
 _SYSTEM_ANSWER = re.compile(r"\b(us|usa|american\w*|americana|uk|british|inglese|english)\b")
 _SHOES_ANSWER = re.compile(r"\b(scarp\w*|shoes?|footwear|calzatur\w*|sandal\w*|boots?|stivali)\b")
 
@@ -301,4 +304,5 @@ def extract_constraints(message: str, previous: Constraints | None = None,
     return Constraints(budget=budget, sizes=sizes, size_sources=size_sources, colours=colours,
                        location=location, exclusions=exclusions, only_slots=only_slots,
                        wanted_slots=list(base.wanted_slots), size_said=size_said,
-                       ambiguous_sizes=ambiguous)
+                       ambiguous_sizes=ambiguous,
+                       black_tie=base.black_tie or bool(_BLACK_TIE.search(normalise(message))))

@@ -161,10 +161,10 @@ FILLER_WORDS = frozenset({
 DEPARTMENT_WORDS: Mapping[str, str] = {
     **{w: "menswear" for w in (
         "uomo", "uomini", "men", "mens", "man", "maschile", "menswear", "gentleman", "gentlemen", "guy",
-        "guys", "gents", "male")},
+        "guys", "gents", "male", "invitato")},
     **{w: "womenswear" for w in (
         "donna", "donne", "women", "womens", "woman", "femminile", "ladies", "lady", "womenswear",
-        "signora", "female")},
+        "signora", "female", "invitata", "damigella")},
     **{w: "kids" for w in (
         "bambino", "bambina", "bambini", "bambine", "bimbo", "bimba", "bimbi", "bimbe", "kids",
         "kid", "child", "children", "figlio", "figlia", "figli", "son", "daughter", "neonato",

@@ -73,6 +73,9 @@ def _place(shop: Shop, place: str) -> str | None:
     return None
 
 
+CHEAPER_SHARE, CHEAPER_EUR = Decimal("0.15"), Decimal("30")
+
+
 def find_budget_alternatives(shop: Shop, sku: str, size: str | None, place: str,
                              max_price: Decimal | None = None, department: str | None = None,
                              limit: int = 3, language: str = "it",
@@ -118,7 +121,8 @@ def find_budget_alternatives(shop: Shop, sku: str, size: str | None, place: str,
     # A size label only carries over to categories measured in the same size system.
     categories = tuple(c for c in categories if dept in CATEGORIES[c].departments
                        and (label is None or size_system_for(c, dept) == system))
-    cap = original["price"] - Decimal("0.01")
+    # "cheaper" means a saving the shopper notices: at least 15% or EUR 30 (EUR 249.90 for 250 is not)
+    cap = original["price"] - min(original["price"] * CHEAPER_SHARE, CHEAPER_EUR)
     if max_price is not None:
         cap = min(cap, Decimal(max_price))
     result = AlternativesResult(slot=slot, items=[], sku=original["sku"], original_price=original["price"],

@@ -14,6 +14,7 @@ from pydantic import Field
 from tools.budget import over_budget_by
 from tools.catalog.index import catalog_index
 from tools.db.shop import CacheSlot, Shop
+from tools.outfits.alternatives import CHEAPER_EUR, CHEAPER_SHARE
 from tools.outfits.candidates import (
     SlotNeed,
     SlotSearch,
@@ -196,7 +197,10 @@ def _alternatives(attempt: _Attempt, look: Look, count: int, pairs: PairCache) -
     chosen = {c.slot: c for c in look.items}
     for slot, pick in chosen.items():
         others = [c for s, c in chosen.items() if s != slot]
+        # a cheaper alternative saves what a shopper notices (15% or EUR 30), else it is not cheaper
+        near = pick.price - min(pick.price * CHEAPER_SHARE, CHEAPER_EUR)
         fitting = [c for c in attempt.slots.get(slot, []) if c.sku != pick.sku
+                   and (c.price <= near or c.price >= pick.price)
                    and all(pairs(c, o) >= HARD_LIMIT for o in others)]
         out[slot] = sorted(fitting, key=lambda c: (c.price, c.sku))[:count]
     return out
@@ -244,6 +248,8 @@ def assemble_outfit(shop: Shop, goal: str, department: str, constraints: Constra
     spec: GoalSpec = GOALS[goal]
     if formality_band is not None:
         spec = replace(spec, formality=formality_band)
+    any_season = dressed_for(spec, None, constraints.black_tie)
+    spec = dressed_for(spec, season, constraints.black_tie)
     notes: list[str] = []
     exclusions = parse_exclusions(constraints.exclusions)
     if exclusions.unknown:
@@ -272,6 +278,12 @@ def assemble_outfit(shop: Shop, goal: str, department: str, constraints: Constra
         if any(a.complete and a.look is not None for a in relaxed):
             notes.append(f"no look in {', '.join(ctx.colours)} fits: other colours instead")
             attempts = relaxed
+    if spec.seasons != any_season.seasons and not any(a.complete and a.look is not None for a in attempts):
+        # nothing of the season completes the look: pieces for any season rather than no look
+        other = _try_places(shop, places, needs, replace(ctx, goal=any_season), pairs, cap, notes)
+        if any(a.complete and a.look is not None for a in other):
+            notes.append(f"no complete look of {season} pieces: some are for other seasons")
+            attempts = other
     in_budget = any(a.complete and a.look is not None for a in attempts)
     if (budget is not None or cap is not None) and not in_budget and has_stand_ins(shop):
         # The budget is hard; a formality the catalog only guessed is not: on a thin catalog, pieces
@@ -292,6 +304,22 @@ def assemble_outfit(shop: Shop, goal: str, department: str, constraints: Constra
     timings["total_ms"] = (time.perf_counter() - started) * 1000
     plan.timings_ms = {k: round(v, 2) for k, v in timings.items()}
     return plan
+
+
+BLACK_TIE = 5  # the formality of tuxedos, tailcoats and evening gowns
+BLACK_TIE_GOALS = frozenset({"formal_evening"})
+
+
+def dressed_for(spec: GoalSpec, season: str | None, black_tie: bool) -> GoalSpec:
+    """The goal as a stylist dresses it on the day: black tie only for a formal evening or when the
+    shopper asks for it, and, when the occasion has no season of its own, only pieces made for
+    the season of the date (no puffer in July, no Bermuda shorts in December)."""
+    lo, hi = spec.formality
+    if hi >= BLACK_TIE and spec.key not in BLACK_TIE_GOALS and not black_tie:
+        spec = replace(spec, formality=(min(lo, BLACK_TIE - 1), BLACK_TIE - 1))
+    if not spec.seasons and season:
+        spec = replace(spec, seasons=(season,))
+    return spec
 
 
 def _verified_stock(shop: Shop, attempt: _Attempt, budget: Budget | None, cap: Decimal | None,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
@@ -10,6 +11,26 @@ from tools.catalog.hits import variant_id_of
 from tools.outfits.harmony import Candidate
 from tools.shapes import Budget, Layout, OutfitCard, OutfitItem, Price, StockAt
 from tools.taxonomy import COLOURS, GoalSpec
+
+# Fibre names as an Italian card says them ("100% lana", not "100% wool").
+_FIBRE_IT = {
+    "recycled polyester": "poliestere riciclato", "recycled_polyester": "poliestere riciclato",
+    "wool": "lana", "cotton": "cotone", "linen": "lino", "silk": "seta", "cashmere": "cashmere",
+    "polyester": "poliestere", "polyamide": "poliammide", "elastane": "elastan", "viscose": "viscosa",
+    "leather": "pelle", "suede": "camoscio", "down": "piuma", "gore-tex": "gore-tex"}
+_FIBRE_WORD = re.compile("|".join(sorted((re.escape(k) for k in _FIBRE_IT), key=len, reverse=True)))
+
+
+def fabric_in(label: str, language: str) -> str:
+    """The composition in the answer's language."""
+    if language == "en" or not label:
+        return label
+    return _FIBRE_WORD.sub(lambda m: _FIBRE_IT[m.group(0)], label)
+
+
+def fit_in(fit: str, language: str) -> str:
+    return fit if language == "en" else _FIT_IT.get(fit, fit)
+
 
 _FIT_IT = {"slim": "slim", "regular": "regolare", "relaxed": "comoda", "tailored": "sartoriale",
            "oversize": "oversize"}
@@ -28,7 +49,7 @@ def why(candidate: Candidate, goal: GoalSpec, language: str) -> str:
         if hit.formality is None:
             text += "; the shop does not say how formal it is"
         return text
-    words = [colour[0], hit.fabric or "non ho potuto verificare il tessuto",
+    words = [colour[0], fabric_in(hit.fabric, "it") or "non ho potuto verificare il tessuto",
              f"vestibilità {_FIT_IT.get(hit.fit, hit.fit)}" if hit.fit else ""]
     text = f"Per {goal.it}: {', '.join(w for w in words if w)}"
     if candidate.colour_match:
@@ -71,7 +92,8 @@ def item(candidate: Candidate, goal: GoalSpec, language: str,
         title=hit.title_en if language == "en" else hit.title_it, category=candidate.category,
         slot=candidate.slot, size=candidate.size, price=Price(amount=hit.price.amount),
         image=hit.image, url=hit.url, availability=stock_for(candidate, stock),
-        why=why(candidate, goal, language), fabric=hit.fabric, fit=hit.fit or "", colour=candidate.colour,
+        why=why(candidate, goal, language), fabric=fabric_in(hit.fabric or "", language),
+        fit=fit_in(hit.fit or "", language), colour=candidate.colour,
         sizes_in_stock=list(hit.sizes_in_stock), optional=candidate.optional)
 
 

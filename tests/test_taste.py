@@ -1,0 +1,123 @@
+"""Issue 14's examples: looks a stylist would sign, on the seeded shop, each as a shopper would ask."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from langgraph.checkpoint.memory import InMemorySaver
+from sqlalchemy import select
+
+from agent.answer.render import goal_name
+from agent.assistant import Assistant
+from agent.events import TurnRequest
+from agent.settings import Settings
+from prompts.loader import say
+from tools.db.engine import session_scope
+from tools.db.models import Product
+from tools.shapes import OutfitCard, TurnResult
+from tools.taxonomy import GOALS
+
+NOVEMBER = datetime(2026, 11, 1, 12, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def assistant(shop: Any) -> Assistant:
+    return Assistant.open(Settings(data_dir=shop.data_dir), shop, checkpointer=InMemorySaver())
+
+
+def ask(assistant: Assistant, thread: str, message: str, now: datetime = NOVEMBER,
+        **extra: Any) -> TurnResult:
+    return assistant.run(TurnRequest.model_validate({
+        "shopper_id": f"taste-{thread}", "thread_id": thread, "message": message, "now": now, **extra}))
+
+
+def facts(shop: Any, card: OutfitCard) -> dict[str, tuple[int | None, list[str]]]:
+    with session_scope(shop.engine) as s:
+        return {sku: (f, list(seasons or [])) for sku, f, seasons in s.execute(
+            select(Product.sku, Product.formality, Product.seasons)
+            .where(Product.sku.in_([i.sku for i in card.items])))}
+
+
+def look(result: TurnResult) -> OutfitCard:
+    return next(c for c in result.cards if isinstance(c, OutfitCard))
+
+
+@pytest.mark.parametrize("message", ["Ho un colloquio di lavoro, sono un uomo, taglia 50, scarpe 43",
+                                     "I have a job interview, I'm a man, size 50, shoes 43",
+                                     "colloquio in banca, sono una donna, taglia 42, scarpe 38"])
+def test_no_black_tie_at_a_job_interview(assistant: Assistant, shop: Any, message: str) -> None:
+    card = look(ask(assistant, f"bt-{abs(hash(message))}", message))
+    assert all(f != 5 for f, _ in facts(shop, card).values())
+
+
+def test_black_tie_when_the_shopper_asks_for_it(assistant: Assistant, shop: Any) -> None:
+    card = look(ask(assistant, "bt-asked", "A black tie gala dinner, I'm a man, size 50, shoes 43"))
+    assert card.goal == "formal_evening"
+
+
+@pytest.mark.parametrize("now,season", [(datetime(2026, 7, 15, 11, tzinfo=UTC), "summer"),
+                                        (datetime(2026, 12, 15, 11, tzinfo=UTC), "winter")])
+def test_a_weekend_look_is_for_the_season_of_the_date(assistant: Assistant, shop: Any, now: datetime,
+                                                      season: str) -> None:
+    card = look(ask(assistant, f"season-{season}", "look per il weekend, uomo, taglia M, scarpe 43", now=now))
+    for sku, (_, seasons) in facts(shop, card).items():
+        assert not seasons or season in seasons, (sku, seasons)
+
+
+def test_rain_in_the_app_context_keeps_suede_and_linen_out(assistant: Assistant, shop: Any) -> None:
+    result = ask(assistant, "rain", "clothes for the office, I'm a man, size 50, shoes 43",
+                 context={"weather": "rain"})
+    for item in look(result).items:
+        assert "suede" not in item.fabric.lower() and "linen" not in item.fabric.lower(), item
+
+
+def test_italian_cards_and_goal_names_agree_and_stay_italian(assistant: Assistant) -> None:
+    result = ask(assistant, "donna", "invitata a un matrimonio, taglia 44, scarpe 39")
+    assert "invitata a un matrimonio" in result.text and "invitato a un matrimonio (donna)" not in result.text
+    for item in look(result).items:
+        for english in ("wool", "cotton", "silk", "linen", "regular", "tailored", "relaxed"):
+            assert english not in item.fabric + " " + item.fit, item
+    assert "TU" not in result.text
+
+
+@pytest.mark.parametrize("goal", sorted(GOALS))
+def test_every_goal_reads_right_in_italian_for_each_department(goal: str) -> None:
+    for department in ("menswear", "womenswear", "kids"):
+        intro = say("it", "outfit_intro", goal=goal_name(goal, "it", department), department="")
+        if department == "womenswear":
+            assert "invitato" not in intro
+        assert intro.startswith("Ecco un look completo per ")
+
+
+def test_cheaper_alternatives_save_what_a_shopper_notices(assistant: Assistant) -> None:
+    card = look(ask(assistant, "alts", "Ho un colloquio di lavoro, sono un uomo, taglia 50, scarpe 43"))
+    for slot, alternatives in card.alternatives.items():
+        base = next(i for i in card.items if i.slot == slot).price.amount
+        for alt in alternatives:
+            saved = base - alt.price.amount
+            assert saved <= 0 or saved >= min(base * Decimal("0.15"), Decimal("30")), (slot, alt.sku)
+
+
+def test_a_piece_bought_in_store_a_minute_ago_is_not_proposed_again(assistant: Assistant, shop: Any) -> None:
+    from datetime import timedelta
+
+    from tools.db.models import Order, OrderLine, Shopper
+
+    message = "Ho un colloquio di lavoro, sono un uomo, taglia 50, scarpe 43"
+    first = look(ask(assistant, "owned-before", message))
+    blazer = next(i for i in first.items if i.slot == "jacket")
+    with session_scope(shop.engine) as s:
+        s.add(Shopper(id="taste-owned", consent_personalisation=True, language="it", department="menswear",
+                      known_sizes={}, created_at=NOVEMBER - timedelta(days=30)))
+        s.flush()  # the receipt names the shopper
+        order = Order(id="RCPT-TASTE-1", shopper_id="taste-owned", channel="store", store_code="MI01",
+                      placed_at=NOVEMBER - timedelta(minutes=1), total=blazer.price.amount)
+        order.lines.append(OrderLine(variant_id=blazer.variant_id, sku=blazer.sku, quantity=1,
+                                     unit_price=blazer.price.amount))
+        s.add(order)
+    after = look(assistant.run(TurnRequest.model_validate({
+        "shopper_id": "taste-owned", "thread_id": "owned-after", "message": message, "now": NOVEMBER})))
+    assert blazer.sku not in {i.sku for i in after.items}
