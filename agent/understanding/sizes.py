@@ -475,4 +475,32 @@ def read_sizes(message: str, department: str | None = None) -> SizeReading:
             elif word not in _AND:
                 clothes_before = False
             j += found.used if found is not None else 1
+    _settle_by_garment(reading, whole)
     return reading
+
+
+_CLOTHES_WORDS = frozenset({"outfit", "look", "clothes", "dress", "dresses", "suit", "jacket", "blazer",
+                            "abito", "vestito", "abiti", "vestiti", "completo", "giacca", "wardrobe"})
+_SHOE_WORDS = frozenset({"shoes", "shoe", "scarpe", "boots", "sandals", "sneakers", "heels", "pumps",
+                         "trainers", "stivali"})
+
+
+def _settle_by_garment(reading: SizeReading, words: list[str]) -> None:
+    """A US/UK number that reads as a shoe or a dress size is settled when the message names only
+    clothes ("interview outfit, US size 6") or only shoes; otherwise it stays a question."""
+    said = set(words)
+    clothes, shoes = bool(_CLOTHES_WORDS & said), bool(_SHOE_WORDS & said)
+    if clothes == shoes:
+        return
+    system = "IT" if clothes else "EU"
+    still: list[AmbiguousSize] = []
+    for doubt in reading.ambiguous:
+        options = [o for o in doubt.options if o.system == system]
+        labels = {(o.system, o.label, o.said_system) for o in options}
+        if len(labels) == 1 and system not in reading.chosen:
+            option = options[0]
+            reading.chosen[option.system] = option.label
+            reading.converted[option.system] = (doubt.label, option.said_system)
+        else:
+            still.append(doubt)
+    reading.ambiguous = still

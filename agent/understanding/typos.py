@@ -10,7 +10,8 @@ from tools.lexicon import match_terms, normalise
 
 # The words budgets and sizes are read by; each misspelling costs the shopper a constraint.
 CUE_WORDS = frozenset({"budget", "massimo", "massima", "spendere", "scarpe", "taglia", "numero", "euro",
-                       "shoes", "size", "under", "sotto", "prezzo", "price", "totale", "total"})
+                       "shoes", "size", "under", "sotto", "prezzo", "price", "totale", "total",
+                       "nessun", "nessuno", "sopra", "oltre"})
 _MIN_LENGTH = 5
 _WORD = re.compile(r"[^\W\d_]+")
 

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from evals.scorers.base import TurnContext, Verdict
 from tools.shapes import AlternativesCard, OutfitCard
-from tools.taxonomy import NEUTRAL_COLOURS
+from tools.taxonomy import GOALS, NEUTRAL_COLOURS
 
 _BLACK_TIE_ASKED = re.compile(r"(black tie|smoking|tuxedo|frac|tailcoat|white tie|gala|abito da sera|"
                               r"evening gown)", re.I)
@@ -22,7 +22,7 @@ _SEASON_BY_MONTH = {12: "winter", 1: "winter", 2: "winter", 3: "spring", 4: "spr
                     6: "summer", 7: "summer", 8: "summer", 9: "autumn", 10: "autumn", 11: "autumn"}
 _CHEAPER_SHARE, _CHEAPER_EUR = Decimal("0.15"), Decimal("30")
 # Italian text: a woman invited is "invitata"; fabric and fit values must not stay in English.
-_IT_WRONG = re.compile(r"(invitato a un matrimonio \(donna\)|\b\d+% (wool|cotton|linen|silk|cashmere|"
+_IT_WRONG = re.compile(r"(invitato a un matrimonio \(donna\)|\b\d+% (wool|cotton|linen|silk|"
                        r"polyester|viscose|elastane)\b|·\s*(regular|slim|tailored|relaxed|oversize)\b|"
                        r"\bsize TU\b)", re.I)
 
@@ -38,18 +38,21 @@ def _look_problems(ctx: TurnContext, card: OutfitCard, asked_black_tie: bool, ow
     problems: list[str] = []
     facts = [(item, ctx.records.product(item.sku)) for item in card.items]
     known = [(item, f) for item, f in facts if f is not None]
-    season = _season(ctx)
+    spec = GOALS.get(card.goal)
+    # an occasion with seasons of its own (a beach holiday in November) is dressed for them
+    seasons = set(spec.seasons) if spec and spec.seasons else {_season(ctx)}
     for item, f in known:
         if f.formality == 5 and card.goal != "formal_evening" and not asked_black_tie:
             problems.append(f"black tie: {item.sku} (formality 5) in a {card.goal} look")
-        if f.seasons and season not in f.seasons:
-            problems.append(f"off season: {item.sku} is for {'/'.join(f.seasons)}, the date is {season}")
+        if f.seasons and not seasons & set(f.seasons):
+            problems.append(f"off season: {item.sku} is for {'/'.join(f.seasons)}, not {'/'.join(seasons)}")
         if item.sku in owned:
             problems.append(f"owned: {item.sku} was already bought by the shopper")
-    statements = [item.sku for item, f in known
-                  if (f.colours and f.colours[0] not in NEUTRAL_COLOURS) or f.pattern in _STATEMENT_PATTERNS]
+    # one statement colour (however many pieces wear it) or one statement pattern
+    statements = {f.colours[0] for _, f in known if f.colours and f.colours[0] not in NEUTRAL_COLOURS}
+    statements |= {f"{f.pattern} {item.sku}" for item, f in known if f.pattern in _STATEMENT_PATTERNS}
     if len(statements) > 1:
-        problems.append(f"statement pieces: {len(statements)} ({', '.join(statements)})")
+        problems.append(f"statement pieces: {', '.join(sorted(statements))}")
     leathers = {_LEATHER_FAMILY.get(f.colours[0]) for item, f in known
                 if item.category in _LEATHER and f.colours} - {None}
     if len(leathers) > 1:

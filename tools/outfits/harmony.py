@@ -22,6 +22,12 @@ CLASHES: frozenset[frozenset[str]] = frozenset(frozenset(p) for p in (
     ("red", "green"), ("olive", "pink"), ("red", "olive"), ("yellow", "burgundy"),
 ))
 
+# A pattern that speaks as loudly as a colour: one statement per look, on a neutral base.
+STATEMENT_PATTERNS = frozenset({"floral", "polka_dots", "check"})
+# Leathers worn together (shoes, belt, bag) stay in one family: black with black, brown with brown.
+LEATHER_CATEGORIES = frozenset({"formal_shoes", "casual_shoes", "boots", "belt", "bag"})
+LEATHER_FAMILY = {"black": 1, "charcoal": 1, "brown": 2, "camel": 2, "burgundy": 2, "beige": 2}
+LEATHER_CLASH_PENALTY = -1.0
 CLASH_PENALTY = -2.0
 SECOND_STATEMENT_PENALTY = -1.0  # two different non-neutral colours in one look
 INCOMPATIBLE_PENALTY = -0.25  # per direction: the PIM does not list the other category
@@ -59,6 +65,15 @@ class Candidate:
     def category(self) -> str:
         return self.hit.category or ""  # "" unknown: paired without the PIM's opinion
 
+    @cached_property
+    def loud_pattern(self) -> bool:
+        return (self.hit.pattern or "") in STATEMENT_PATTERNS
+
+    @cached_property
+    def leather(self) -> int:
+        """The leather family (1 black, 2 brown) of shoes, belts and bags; 0 for anything else."""
+        return LEATHER_FAMILY.get(self.colour, 0) if self.category in LEATHER_CATEGORIES else 0
+
 
 def colour_score(a: str, b: str) -> float:
     if not a or not b or a in NEUTRAL_COLOURS or b in NEUTRAL_COLOURS:
@@ -70,9 +85,17 @@ def colour_score(a: str, b: str) -> float:
     return SECOND_STATEMENT_PENALTY
 
 
+def _loud(c: Candidate) -> bool:
+    return bool(c.colour) and c.colour not in NEUTRAL_COLOURS
+
+
 def pair_score(a: Candidate, b: Candidate) -> float:
-    """Colour harmony plus compatibility, symmetric."""
+    """Colour harmony, one statement, one leather family, plus compatibility; symmetric."""
     score = colour_score(a.colour, b.colour)
+    if (a.loud_pattern and (b.loud_pattern or _loud(b))) or (b.loud_pattern and _loud(a)):
+        score += SECOND_STATEMENT_PENALTY
+    if a.leather and b.leather and a.leather != b.leather:
+        score += LEATHER_CLASH_PENALTY
     if a.compatible and b.category not in a.compatible:
         score += INCOMPATIBLE_PENALTY
     if b.compatible and a.category not in b.compatible:
@@ -108,6 +131,12 @@ class PairCache:
         misses = ~lists[:, category]  # [i, j]: i's PIM does not list j's category
         scores = _COLOUR_TABLE[colour[:, None], colour[None, :]] + INCOMPATIBLE_PENALTY * (
             misses.astype(np.float64) + misses.T.astype(np.float64))
+        pattern = np.array([c.loud_pattern for c in candidates], dtype=bool)
+        loud = np.array([_loud(c) for c in candidates], dtype=bool)
+        two = (pattern[:, None] & (pattern[None, :] | loud[None, :])) | (pattern[None, :] & loud[:, None])
+        leather = np.array([c.leather for c in candidates], dtype=np.int64)
+        clash = (leather[:, None] > 0) & (leather[None, :] > 0) & (leather[:, None] != leather[None, :])
+        scores = scores + SECOND_STATEMENT_PENALTY * two + LEATHER_CLASH_PENALTY * clash
         np.fill_diagonal(scores, 0.0)
         return scores.tolist()  # type: ignore[no-any-return]
 
