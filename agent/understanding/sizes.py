@@ -479,17 +479,17 @@ def read_sizes(message: str, department: str | None = None) -> SizeReading:
     return reading
 
 
-_CLOTHES_WORDS = frozenset({"outfit", "look", "clothes", "dress", "dresses", "suit", "jacket", "blazer",
-                            "abito", "vestito", "abiti", "vestiti", "completo", "giacca", "wardrobe"})
-_SHOE_WORDS = frozenset({"shoes", "shoe", "scarpe", "boots", "sandals", "sneakers", "heels", "pumps",
-                         "trainers", "stivali"})
+# Words that say the size is for clothes ("interview outfit") or for shoes, beyond the garments above.
+_SETTLE_CLOTHES = _CLOTHES_WORDS | {"outfit", "look", "clothes", "dress", "dresses", "wardrobe", "abiti",
+                                    "vestito", "vestiti", "blazer", "suit"}
+_SETTLE_SHOES = _SHOE_WORDS | {"boots", "sandals", "sneakers", "heels", "pumps", "trainers", "stivali"}
 
 
 def _settle_by_garment(reading: SizeReading, words: list[str]) -> None:
     """A US/UK number that reads as a shoe or a dress size is settled when the message names only
     clothes ("interview outfit, US size 6") or only shoes; otherwise it stays a question."""
     said = set(words)
-    clothes, shoes = bool(_CLOTHES_WORDS & said), bool(_SHOE_WORDS & said)
+    clothes, shoes = bool(_SETTLE_CLOTHES & said), bool(_SETTLE_SHOES & said)
     if clothes == shoes:
         return
     system = "IT" if clothes else "EU"

@@ -49,8 +49,10 @@ def _look_problems(ctx: TurnContext, card: OutfitCard, asked_black_tie: bool, ow
         if item.sku in owned:
             problems.append(f"owned: {item.sku} was already bought by the shopper")
     # one statement colour (however many pieces wear it) or one statement pattern
-    statements = {f.colours[0] for _, f in known if f.colours and f.colours[0] not in NEUTRAL_COLOURS}
-    statements |= {f"{f.pattern} {item.sku}" for item, f in known if f.pattern in _STATEMENT_PATTERNS}
+    # (a yellow polka-dot tie is one statement, not two)
+    statements = {f"{f.pattern} {item.sku}" for item, f in known if f.pattern in _STATEMENT_PATTERNS}
+    statements |= {f.colours[0] for _, f in known if f.colours and f.colours[0] not in NEUTRAL_COLOURS
+                   and f.pattern not in _STATEMENT_PATTERNS}
     if len(statements) > 1:
         problems.append(f"statement pieces: {', '.join(sorted(statements))}")
     leathers = {_LEATHER_FAMILY.get(f.colours[0]) for item, f in known
