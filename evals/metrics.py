@@ -121,7 +121,7 @@ def breakdown(records: list[dict[str, Any]], key: str) -> dict[str, dict[str, An
         out[name] = {"cases": len(rows), "case_pass_rate": m["case_pass_rate"],
                      "goal_accuracy": m["goal_accuracy"], "constraint_f1": m.get("constraint_f1"),
                      "grounding": m["grounding"], "budget_adherence": m["budget_adherence"],
-                     "refinement": m["refinement"], "size_recovery": m["size_recovery"],
+                     "refinement": m["refinement"], "size_recovery": m["size_recovery"], "taste": m["taste"],
                      "latency_p50_ms": m["latency_p50_ms"]}
     return out
 

@@ -25,15 +25,17 @@ def test_a_conversation_and_a_reservation_persist_in_postgres(pg_url: str, tmp_p
     settings = Settings(data_dir=tmp_path, database_url=pg_url)
     assistant = Assistant.open(settings, shop)  # PostgresSaver from the database URL
     first = assistant.run(TurnRequest(shopper_id="pg-guest", thread_id="pg-thread", now=NOW,
-                                      message="colloquio di lavoro, uomo, taglia 50, scarpe 43, "
-                                              "camicia M, ritiro a Milano"))
+                                      message="look casual per il weekend, uomo, taglia 50, scarpe 43, "
+                                              "maglia M, ritiro a Milano"))
     outfit = next(c for c in first.cards if c.type == "sarto.outfit")
-    assert outfit.items
+    assert outfit.items and outfit.fulfilment != "online", first.text
 
     # a second assistant (another worker) continues the same thread from the database
     other = Assistant.open(settings, shop)
     events = list(other.stream(TurnRequest(shopper_id="pg-guest", thread_id="pg-thread", now=NOW,
                                            message="sì, prenotalo")))
+    said = [e for e in events if not isinstance(e, InterruptEvent) and getattr(e, "delta", None)]
+    assert any(isinstance(e, InterruptEvent) for e in events), [getattr(e, "delta", "") for e in said]
     proposal = next(e for e in events if isinstance(e, InterruptEvent)).payload
     store = proposal["store_code"]
     with session_scope(shop.engine) as s:

@@ -19,17 +19,19 @@ GOAL, DEPT = "job_interview", "menswear"
 
 
 def _stocked_variant(shop, category: str) -> tuple[Product, Variant, int]:  # type: ignore[no-untyped-def]
-    """A formal menswear product with a neutral colour and a size in stock online."""
+    """A formal (not black-tie) menswear product for the autumn date of the cases, in a neutral colour
+    and a size in stock online: what a stylist would put in an interview look in November."""
     with session_scope(shop.engine) as s:
         rows = s.execute(
             select(Product, Variant, Inventory.quantity - Inventory.reserved)
             .join(Variant, Variant.product_id == Product.id)
             .join(Inventory, Inventory.variant_id == Variant.id)
-            .where(Product.department == DEPT, Product.category == category, Product.formality >= 4,
+            .where(Product.department == DEPT, Product.category == category, Product.formality == 4,
                    Inventory.location == "online", Inventory.quantity - Inventory.reserved > 0)
             .order_by(Product.sku, Variant.id)).all()
         for product, variant, free in rows:
-            if product.colours[0] in ("black", "navy", "grey", "charcoal", "white"):
+            if product.colours[0] in ("black", "navy", "grey", "charcoal", "white") \
+                    and "autumn" in (product.seasons or []):
                 return product, variant, int(free)
         product, variant, free = rows[0]
         return product, variant, int(free)

@@ -208,11 +208,18 @@ def _outfit(shop: Shop, a: OutfitArgs, facts: TurnFacts) -> ToolOutcome:
     need = cheaper_need(before) if before is not None else None
 
     def dress(exclude: set[str], cheaper_than: Decimal | None) -> OutfitPlan:
-        return assemble_outfit(
-            shop, a.goal or facts.goal, facts.department or "", constraints, origin=facts.origin,
-            season=facts.season, language=facts.language, layout=cast(Layout, facts.layout),
-            exclude_skus=sorted(exclude), prefer_cheaper_than=cheaper_than,
-            required_slots=constraints.wanted_slots, formality_band=band)
+        def once(derive: bool) -> OutfitPlan:
+            return assemble_outfit(
+                shop, a.goal or facts.goal, facts.department or "", constraints, origin=facts.origin,
+                season=facts.season, language=facts.language, layout=cast(Layout, facts.layout),
+                exclude_skus=sorted(exclude), prefer_cheaper_than=cheaper_than,
+                required_slots=constraints.wanted_slots, formality_band=band, derive_sizes=derive)
+        plan = once(True)
+        if plan.missing_slots:  # nothing in the equivalent size: pieces in any size, and ask it
+            plain = once(False)
+            if len(plain.missing_slots) < len(plan.missing_slots):
+                return plain
+        return plan
 
     band = _shifted_band(shop, a.goal or facts.goal, facts.last_outfit, a.formality_shift)
 

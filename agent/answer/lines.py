@@ -97,7 +97,7 @@ def _outfit(plan: dict[str, Any], results: dict[str, Any], state: StylistState, 
         lines.append(alt_line)
     elif intent == "cheaper" and "previous_total" not in plan:
         lines.append(say(language, "no_cheaper"))
-    if card.get("fits_budget", True) and all(i.get("size") for i in card["items"]):
+    if card.get("fits_budget", True) and all(i.get("size") for i in card["items"]) and _pickup_possible(card):
         lines.append(say(language, "reserve_offer"))
     return lines
 
@@ -167,6 +167,18 @@ def _origin_city(state: StylistState) -> str | None:
     if location.get("lat") is not None:
         return None
     return location.get("city") or request.get("city") or None
+
+
+def _pickup_possible(card: dict[str, Any]) -> bool:
+    """Whether one store holds every piece: only then is reserve-for-pickup offered."""
+    if card.get("fulfilment") not in (None, "online"):
+        return True
+    common: set[str] | None = None
+    for item in card.get("items", []):
+        here = {s["location"] for s in item.get("availability", [])
+                if s["location"] != "online" and s.get("quantity", 0) > 0}
+        common = here if common is None else common & here
+    return bool(common)
 
 
 def _inline_alternatives(card: dict[str, Any], language: str) -> str | None:

@@ -69,7 +69,9 @@ def _next_calls(state: StylistState) -> list[Call]:
                 (state.get("constraints_changed") and not same_look_there) or _unsized(last_outfit)):
             # "camicia L, e prenota a Roma": dress again in the new size and place, then hold that
             return [_call("assemble_outfit", goal=goal, only_slots=None)]
-        return [_call("reserve_in_store", store_code=store)] if last_outfit else []
+        if not last_outfit:
+            return []
+        return [_call("reserve_in_store", store_code=store if same_look_there else None)]
     refinement = state.get("refinement") or {}
     refining = bool(last_outfit) and any(refinement.get(k) for k in
                                          ("swap_slots", "drop_slots", "add_slots", "more", "formality_shift"))
@@ -99,9 +101,10 @@ def _next_calls(state: StylistState) -> list[Call]:
 
 
 def _pickup_code(state: StylistState) -> str | None:
-    """The store the shopper named in this thread ("prenota a Roma"), else None (the look's own)."""
+    """The store the shopper names in this message ("prenota a Roma"), else None: the look's own
+    store, or the nearest one holding every piece (agent.graph.reservation.pickup_store)."""
     location = (state.get("constraints") or {}).get("location") or {}
-    if location.get("source") in ("message", "conversation") and location.get("store_code"):
+    if location.get("source") == "message" and location.get("store_code"):
         return str(location["store_code"])
     return None
 
@@ -125,8 +128,11 @@ def _follow_up(intent: str, results: dict[str, Any], state: StylistState) -> lis
     """Second pass: hold the look just re-dressed, or cheaper pieces when asked or over budget."""
     outfit = results.get("assemble_outfit")
     if intent == "reserve" and outfit and "reserve_in_store" not in results:
-        if outfit.get("status") == "ok" and outfit.get("card"):
-            return [_call("reserve_in_store", store_code=_pickup_code(state))]
+        card = outfit.get("card")
+        if outfit.get("status") == "ok" and card:
+            store = _pickup_code(state)  # the named store if the new look is all there, else its own
+            held = store if store and _all_held_at(card, store) else None
+            return [_call("reserve_in_store", store_code=held)]
         return []
     if not outfit or "find_budget_alternatives" in results:
         return []

@@ -13,6 +13,9 @@ CUE_WORDS = frozenset({"budget", "massimo", "massima", "spendere", "scarpe", "ta
                        "shoes", "size", "under", "sotto", "prezzo", "price", "totale", "total",
                        "nessun", "nessuno", "sopra", "oltre"})
 _MIN_LENGTH = 5
+# Real words one edit from a cue: never "corrected" ("max 80 a pezzo" is per piece, not a price).
+_REAL_WORDS = frozenset({"pezzo", "pezzi", "pezza", "taglio", "tagli", "prize", "massa", "masse", "sizes",
+                         "sotti", "unders"})
 _WORD = re.compile(r"[^\W\d_]+")
 
 
@@ -36,7 +39,7 @@ def edit_distance(a: str, b: str, limit: int) -> int:
 
 @lru_cache(maxsize=4096)
 def _cue(word: str) -> str:
-    if len(word) < _MIN_LENGTH or word in CUE_WORDS or match_terms(word).phrases:
+    if len(word) < _MIN_LENGTH or word in CUE_WORDS or word in _REAL_WORDS or match_terms(word).phrases:
         return word
     near = [cue for cue in CUE_WORDS if cue[0] == word[0] and edit_distance(word, cue, 1) <= 1]
     return near[0] if len(near) == 1 else word

@@ -222,7 +222,7 @@ def assemble_outfit(shop: Shop, goal: str, department: str, constraints: Constra
                     layout: Layout = "image-grid", exclude_skus: Sequence[str] = (),
                     prefer_cheaper_than: Decimal | None = None, alternatives_per_slot: int = 3,
                     required_slots: Sequence[str] = (),
-                    formality_band: tuple[int, int] | None = None) -> OutfitPlan:
+                    formality_band: tuple[int, int] | None = None, derive_sizes: bool = True) -> OutfitPlan:
     """Dress the shopper for a goal: one piece per slot, all in their sizes at ONE place.
 
     Args:
@@ -248,14 +248,17 @@ def assemble_outfit(shop: Shop, goal: str, department: str, constraints: Constra
     spec: GoalSpec = GOALS[goal]
     if formality_band is not None:
         spec = replace(spec, formality=formality_band)
-    any_season = dressed_for(spec, None, constraints.black_tie)
+    # the taste rules first; when nothing in stock completes the look under them, the season is
+    # relaxed, then the black-tie limit (a thin feed may call every shirt it has formality 5)
+    fallbacks = [dressed_for(spec, None, constraints.black_tie), dressed_for(spec, season, True),
+                 dressed_for(spec, None, True)]
     spec = dressed_for(spec, season, constraints.black_tie)
     notes: list[str] = []
     exclusions = parse_exclusions(constraints.exclusions)
     if exclusions.unknown:
         notes.append(f"exclusions not understood: {', '.join(exclusions.unknown)}")
     needs = [replace(n, optional=False) if n.key in required_slots else n
-             for n in slot_needs(spec, department, constraints, exclusions, notes)]
+             for n in slot_needs(spec, department, constraints, exclusions, notes, derive_sizes)]
     if not any(not n.optional for n in needs):
         return OutfitPlan(status="invalid", detail="no slot left to dress after the exclusions", notes=notes)
     budget = constraints.budget
@@ -278,11 +281,17 @@ def assemble_outfit(shop: Shop, goal: str, department: str, constraints: Constra
         if any(a.complete and a.look is not None for a in relaxed):
             notes.append(f"no look in {', '.join(ctx.colours)} fits: other colours instead")
             attempts = relaxed
-    if spec.seasons != any_season.seasons and not any(a.complete and a.look is not None for a in attempts):
-        # nothing of the season completes the look: pieces for any season rather than no look
-        other = _try_places(shop, places, needs, replace(ctx, goal=any_season), pairs, cap, notes)
+    tried = {(spec.formality, spec.seasons)}
+    for looser in fallbacks:
+        if any(a.complete and a.look is not None for a in attempts):
+            break
+        if (looser.formality, looser.seasons) in tried:
+            continue
+        tried.add((looser.formality, looser.seasons))
+        other = _try_places(shop, places, needs, replace(ctx, goal=looser), pairs, cap, notes)
         if any(a.complete and a.look is not None for a in other):
-            notes.append(f"no complete look of {season} pieces: some are for other seasons")
+            notes.append(f"no complete look within the season and dress code: formality {looser.formality}, "
+                         f"seasons {', '.join(looser.seasons) or 'any'} instead")
             attempts = other
     in_budget = any(a.complete and a.look is not None for a in attempts)
     if (budget is not None or cap is not None) and not in_budget and has_stand_ins(shop):

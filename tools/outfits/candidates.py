@@ -103,13 +103,13 @@ class SlotNeed:
     ask_size_system: str | None = None  # set when no category's size is known
 
 
-def size_for(category: str, department: str, sizes: Mapping[str, str]) -> str | None:
+def size_for(category: str, department: str, sizes: Mapping[str, str], derive: bool = True) -> str | None:
     """The shopper's size for a category, "TU" for one-size pieces, None when unknown or invalid."""
     system = size_system_for(category, department)
     if system == "ONE":
         return "TU"
     label = sizes.get(system)
-    if label is None:  # only the other clothing system known: its usual equivalent (the answer says so)
+    if label is None and derive:  # only the other clothing system known: its usual equivalent (said)
         if system == "INT" and "IT" in sizes:
             label = IT_TO_INT.get(department, {}).get(sizes["IT"].strip().upper())
         elif system == "IT" and "INT" in sizes:
@@ -122,7 +122,7 @@ def size_for(category: str, department: str, sizes: Mapping[str, str]) -> str | 
 
 
 def slot_needs(goal: GoalSpec, department: str, constraints: Constraints,
-               exclusions: Exclusions, notes: list[str]) -> list[SlotNeed]:
+               exclusions: Exclusions, notes: list[str], derive_sizes: bool = True) -> list[SlotNeed]:
     required, optional = goal.slots[department]
     only = set(constraints.only_slots)
     shopper_sizes = {k.strip().upper(): v for k, v in constraints.sizes.items()}
@@ -134,7 +134,7 @@ def slot_needs(goal: GoalSpec, department: str, constraints: Constraints,
         if not categories:
             notes.append(f"slot {slot.key}: every category is excluded")
             continue
-        sizes = {c: size_for(c, department, shopper_sizes) for c in categories}
+        sizes = {c: size_for(c, department, shopper_sizes, derive_sizes) for c in categories}
         known = {c: s for c, s in sizes.items() if s is not None}
         if known:
             needs.append(SlotNeed(slot.key, tuple(known), known, optional=is_optional and not only))
