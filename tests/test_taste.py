@@ -121,3 +121,14 @@ def test_a_piece_bought_in_store_a_minute_ago_is_not_proposed_again(assistant: A
     after = look(assistant.run(TurnRequest.model_validate({
         "shopper_id": "taste-owned", "thread_id": "owned-after", "message": message, "now": NOVEMBER})))
     assert blazer.sku not in {i.sku for i in after.items}
+
+
+def test_a_stock_race_names_the_pieces_that_ran_out() -> None:
+    from agent.answer.render import reservation_lines
+
+    outfit = {"items": [{"variant_id": "V-1", "title": "Giacca blu"},
+                        {"variant_id": "V-2", "title": "Camicia"}]}
+    result = {"status": "out_of_stock", "store_name": "Sarto Milano Brera",
+              "out_of_stock": [{"variant_id": "V-1", "wanted": 1, "available": 0}]}
+    [line] = reservation_lines(result, "it", outfit)
+    assert "Giacca blu" in line and "Camicia" not in line and "—" not in line

@@ -19,11 +19,32 @@ class ShopError(Exception):
         self.extra: dict[str, Any] = extra
 
 
+# What may be missing, as each language names it (Italian with its gender: "non trovata").
+_MISSING: dict[str, tuple[str, str]] = {
+    "product": ("Prodotto non trovato.", "Product not found."),
+    "variant": ("Variante non trovata.", "Variant not found."),
+    "shopper": ("Cliente non trovato.", "Shopper not found."),
+    "store": ("Negozio non trovato.", "Store not found."),
+    "reservation": ("Prenotazione non trovata.", "Reservation not found."),
+    "thread": ("Conversazione non trovata.", "Conversation not found."),
+    "chat": ("Conversazione non trovata.", "Chat not found."),
+    "run": ("Esecuzione non trovata.", "Run not found."),
+    "page": ("Pagina non trovata.", "Page not found."),
+    "import": ("Importazione non trovata.", "Import not found."),
+    "report": ("Rapporto non trovato.", "Report not found."),
+}
+
+
+def missing(what: str) -> Message:
+    """ "<thing> not found." wholly in each language (never "product non trovato.")."""
+    return _MISSING.get(what, ("Elemento non trovato.", f"{what.capitalize()} not found."))
+
+
 class NotFound(ShopError, LookupError):
     """The thing does not exist — or belongs to another shopper, which must look the same."""
 
     def __init__(self, what: str) -> None:
-        super().__init__("not_found", (f"{what} non trovato.", f"{what} not found."))
+        super().__init__("not_found", missing(what))
         self.what = what
 
 

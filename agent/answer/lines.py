@@ -24,7 +24,7 @@ def answer_lines(state: StylistState, language: str) -> tuple[list[str], str | N
         return lines, question
 
     if "reserve_in_store" in results:
-        return c.reservation_lines(results["reserve_in_store"], language), None
+        return c.reservation_lines(results["reserve_in_store"], language, state.get("last_outfit")), None
     if intent == "reserve" and not state.get("last_outfit"):
         lines.append(say(language, "reserve_nothing"))
 

@@ -207,7 +207,14 @@ def question_for(state: StylistState, language: str) -> str | None:
     return None
 
 
-def reservation_lines(result: dict[str, Any], language: str) -> list[str]:
+def _short_titles(result: dict[str, Any], outfit: dict[str, Any] | None) -> list[str]:
+    """The names of the pieces the store ran out of, from the look the shopper was shown."""
+    short = {s.get("variant_id") for s in result.get("out_of_stock") or []}
+    return [str(i["title"]) for i in (outfit or {}).get("items", []) if i.get("variant_id") in short]
+
+
+def reservation_lines(result: dict[str, Any], language: str,
+                      outfit: dict[str, Any] | None = None) -> list[str]:
     status = result.get("status")
     store = result.get("store_name") or result.get("store_code", "")
     if status == "held":
@@ -216,7 +223,8 @@ def reservation_lines(result: dict[str, Any], language: str) -> list[str]:
                     deadline=_deadline(result.get("expires_at"), language), hours=hours)]
     if status == "declined":
         return [say(language, "reserve_declined")]
-    names = ", ".join(result.get("problem_titles") or result.get("unavailable") or []) or "—"
+    names = ", ".join(result.get("problem_titles") or result.get("unavailable")
+                      or _short_titles(result, outfit)) or say(language, "some_pieces")
     if status == "price_changed":
         return [say(language, "reserve_price_changed", items=names)]
     if status in ("no_store", "nothing_to_reserve"):

@@ -11,7 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from tools.errors import Conflict, NotFound, ShopError
+from tools.errors import Conflict, NotFound, ShopError, missing
 
 log = logging.getLogger("sarto.server")
 
@@ -86,8 +86,7 @@ class ApiError(Exception):
 
 
 def not_found(what: str = "") -> ApiError:
-    return ApiError(404, "not_found", (f"{what} non trovato." if what else DETAILS["not_found"][0],
-                                       f"{what} not found." if what else DETAILS["not_found"][1]))
+    return ApiError(404, "not_found", missing(what) if what else DETAILS["not_found"])
 
 
 def problem(request: Request, status: int, code: str, detail: str | tuple[str, str] | None = None,

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from evals.scorers.base import TurnContext, Verdict
 from tools.shapes import AlternativesCard, OutfitCard
-from tools.taxonomy import GOALS, NEUTRAL_COLOURS
+from tools.taxonomy import COLOUR_FAMILY, GOALS, NEUTRAL_COLOURS
 
 _BLACK_TIE_ASKED = re.compile(r"(black tie|smoking|tuxedo|frac|tailcoat|white tie|gala|abito da sera|"
                               r"evening gown)", re.I)
@@ -51,8 +51,9 @@ def _look_problems(ctx: TurnContext, card: OutfitCard, asked_black_tie: bool, ow
     # one statement colour (however many pieces wear it) or one statement pattern
     # (a yellow polka-dot tie is one statement, not two)
     statements = {f"{f.pattern} {item.sku}" for item, f in known if f.pattern in _STATEMENT_PATTERNS}
-    statements |= {f.colours[0] for _, f in known if f.colours and f.colours[0] not in NEUTRAL_COLOURS
-                   and f.pattern not in _STATEMENT_PATTERNS}
+    loud = [f.colours[0] for _, f in known
+            if f.colours and f.colours[0] not in NEUTRAL_COLOURS and f.pattern not in _STATEMENT_PATTERNS]
+    statements |= {COLOUR_FAMILY.get(c, c) for c in loud}  # tones of one colour are one statement
     if len(statements) > 1:
         problems.append(f"statement pieces: {', '.join(sorted(statements))}")
     leathers = {_LEATHER_FAMILY.get(f.colours[0]) for item, f in known

@@ -105,6 +105,10 @@ async def test_missing_products_are_404(catalog: httpx.AsyncClient) -> None:
     for path in ("/v1/catalog/products/NOPE-000", "/images/NOPE-000.svg", "/v1/availability?sku=NOPE-000"):
         r = await catalog.get(path)
         assert r.status_code == 404 and r.json()["code"] == "not_found", path
+    # the message is wholly in the shopper's language, never "product non trovato."
+    italian = (await catalog.get("/v1/catalog/products/NOPE-000", headers={"Accept-Language": "it"})).json()
+    english = (await catalog.get("/v1/catalog/products/NOPE-000", headers={"Accept-Language": "en"})).json()
+    assert italian["detail"] == "Prodotto non trovato." and english["detail"] == "Product not found."
 
 
 async def test_stores_nearest_first(catalog: httpx.AsyncClient) -> None:

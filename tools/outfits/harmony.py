@@ -14,7 +14,7 @@ from functools import cached_property
 import numpy as np
 
 from tools.shapes import ProductHit
-from tools.taxonomy import CATEGORIES, COLOURS, NEUTRAL_COLOURS
+from tools.taxonomy import CATEGORIES, COLOUR_FAMILY, COLOURS, NEUTRAL_COLOURS
 
 # Pairs a stylist would not put in one look.
 CLASHES: frozenset[frozenset[str]] = frozenset(frozenset(p) for p in (
@@ -78,8 +78,8 @@ class Candidate:
 def colour_score(a: str, b: str) -> float:
     if not a or not b or a in NEUTRAL_COLOURS or b in NEUTRAL_COLOURS:
         return 0.0
-    if a == b:
-        return SAME_COLOUR_BONUS
+    if a == b or COLOUR_FAMILY.get(a, a) == COLOUR_FAMILY.get(b, b):
+        return SAME_COLOUR_BONUS  # one colour, or tones of it (blue with light blue): one statement
     if frozenset((a, b)) in CLASHES:
         return CLASH_PENALTY
     return SECOND_STATEMENT_PENALTY
