@@ -132,3 +132,15 @@ def test_a_stock_race_names_the_pieces_that_ran_out() -> None:
               "out_of_stock": [{"variant_id": "V-1", "wanted": 1, "available": 0}]}
     [line] = reservation_lines(result, "it", outfit)
     assert "Giacca blu" in line and "Camicia" not in line and "—" not in line
+
+
+def test_a_bag_alternative_plays_the_same_role(assistant: Assistant, shop: Any) -> None:
+    card = look(ask(assistant, "bag-role", "invitata a un matrimonio a giugno, taglia 42, scarpe 38",
+                    now=datetime(2026, 6, 1, 12, tzinfo=UTC)))
+    bag = next((i for i in card.items if i.slot == "bag"), None)
+    if bag is None or not card.alternatives.get("bag"):
+        pytest.skip("this seed's look has no bag alternatives to compare")
+    with session_scope(shop.engine) as s:
+        kinds = dict(s.execute(select(Product.sku, Product.subcategory).where(
+            Product.sku.in_([bag.sku, *(a.sku for a in card.alternatives["bag"])]))).all())
+    assert {kinds[a.sku] for a in card.alternatives["bag"]} <= {kinds[bag.sku], None}

@@ -191,6 +191,16 @@ def _choose(attempts: Sequence[_Attempt]) -> _Attempt:
     return min(attempts, key=lambda a: (len(a.missing), attempts.index(a)))
 
 
+# Categories whose kind is a role in the look: a briefcase is no alternative to a clutch.
+ROLE_BY_KIND = frozenset({"bag"})
+
+
+def _same_role(other: Candidate, pick: Candidate) -> bool:
+    if pick.category not in ROLE_BY_KIND or not pick.hit.subcategory or not other.hit.subcategory:
+        return True
+    return other.hit.subcategory == pick.hit.subcategory
+
+
 def _alternatives(attempt: _Attempt, look: Look, count: int, pairs: PairCache) -> dict[str, list[Candidate]]:
     """Up to `count` other pieces per slot, cheaper first, that still go with the rest of the look."""
     out: dict[str, list[Candidate]] = {}
@@ -200,7 +210,7 @@ def _alternatives(attempt: _Attempt, look: Look, count: int, pairs: PairCache) -
         # a cheaper alternative saves what a shopper notices (15% or EUR 30), else it is not cheaper
         near = pick.price - min(pick.price * CHEAPER_SHARE, CHEAPER_EUR)
         fitting = [c for c in attempt.slots.get(slot, []) if c.sku != pick.sku
-                   and (c.price <= near or c.price >= pick.price)
+                   and (c.price <= near or c.price >= pick.price) and _same_role(c, pick)
                    and all(pairs(c, o) >= HARD_LIMIT for o in others)]
         out[slot] = sorted(fitting, key=lambda c: (c.price, c.sku))[:count]
     return out
