@@ -144,3 +144,12 @@ def test_a_bag_alternative_plays_the_same_role(assistant: Assistant, shop: Any) 
         kinds = dict(s.execute(select(Product.sku, Product.subcategory).where(
             Product.sku.in_([bag.sku, *(a.sku for a in card.alternatives["bag"])]))).all())
     assert {kinds[a.sku] for a in card.alternatives["bag"]} <= {kinds[bag.sku], None}
+
+
+def test_no_floral_or_polka_dots_at_a_bank_interview(assistant: Assistant, shop: Any) -> None:
+    card = look(ask(assistant, "bank-w",
+                    "colloquio in banca, sono una donna, taglia 42, scarpe 38, massimo 400"))
+    with session_scope(shop.engine) as s:
+        patterns = dict(s.execute(select(Product.sku, Product.pattern).where(
+            Product.sku.in_([i.sku for i in card.items]))).all())
+    assert not {"floral", "polka_dots"} & set(patterns.values()), patterns

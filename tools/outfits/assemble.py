@@ -265,6 +265,8 @@ def assemble_outfit(shop: Shop, goal: str, department: str, constraints: Constra
     spec = dressed_for(spec, season, constraints.black_tie)
     notes: list[str] = []
     exclusions = parse_exclusions(constraints.exclusions)
+    if goal in SOBER_GOALS:  # no floral skirt at a bank interview
+        exclusions.patterns.update(LOUD_PATTERNS)
     if exclusions.unknown:
         notes.append(f"exclusions not understood: {', '.join(exclusions.unknown)}")
     needs = [replace(n, optional=False) if n.key in required_slots else n
@@ -325,6 +327,8 @@ def assemble_outfit(shop: Shop, goal: str, department: str, constraints: Constra
     return plan
 
 
+SOBER_GOALS = frozenset({"job_interview", "business_travel"})
+LOUD_PATTERNS = ("floral", "polka_dots")
 BLACK_TIE = 5  # the formality of tuxedos, tailcoats and evening gowns
 BLACK_TIE_GOALS = frozenset({"formal_evening"})
 
