@@ -191,6 +191,18 @@ def _shifted_band(shop: Shop, goal: str, last: Mapping[str, Any] | None,
     return bottom, min(5, max(hi + 1, bottom))
 
 
+def _derived_slot_missing(missing: Sequence[str], goal: str, department: str | None,
+                         sizes: Mapping[str, str]) -> bool:
+    """Whether a slot came out empty in a size only derived from the other system (IT 52 -> XL):
+    only then is the look dressed again without the equivalent."""
+    spec = GOALS.get(goal)
+    if not missing or spec is None or not department or department not in spec.slots:
+        return False
+    derived = {s for s, other in (("INT", "IT"), ("IT", "INT")) if s not in sizes and other in sizes}
+    slots = {slot.key: slot.categories for group in spec.slots[department] for slot in group}
+    return any(size_system_for(c, department) in derived for key in missing for c in slots.get(key, ()))
+
+
 def _outfit(shop: Shop, a: OutfitArgs, facts: TurnFacts) -> ToolOutcome:
     if not facts.department:
         return ToolOutcome("needs_department", {"status": "needs_department"})
@@ -215,8 +227,9 @@ def _outfit(shop: Shop, a: OutfitArgs, facts: TurnFacts) -> ToolOutcome:
                 exclude_skus=sorted(exclude), prefer_cheaper_than=cheaper_than,
                 required_slots=constraints.wanted_slots, formality_band=band, derive_sizes=derive)
         plan = once(True)
-        if plan.missing_slots:  # nothing in the equivalent size: pieces in any size, and ask it
-            plain = once(False)
+        if _derived_slot_missing(plan.missing_slots, a.goal or facts.goal, facts.department,
+                                 constraints.sizes):
+            plain = once(False)  # nothing in the equivalent size: pieces in any size, and ask it
             if len(plain.missing_slots) < len(plan.missing_slots):
                 return plain
         return plan
