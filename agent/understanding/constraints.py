@@ -25,7 +25,7 @@ from agent.understanding.words import (
 )
 from tools.lexicon import match_terms, normalise
 from tools.shapes import Budget, Constraints, Location, Source
-from tools.taxonomy import CATEGORIES, SIZE_RUNS
+from tools.taxonomy import CATEGORIES, COLOUR_FAMILY, SIZE_RUNS
 
 _NEGATIONS = sorted({normalise(c) for c in NEGATION_CUES}, key=lambda c: -len(c.split()))
 _POST_NEGATIONS = tuple(normalise(c) for c in POST_NEGATIONS)
@@ -122,8 +122,7 @@ def _negated_terms(words: list[str]) -> tuple[list[str], set[int]]:
 
 
 # A shade and the family it belongs to: "grigio antracite" is charcoal, not also grey.
-_SHADE_FAMILY = {"charcoal": "grey", "navy": "blue", "light_blue": "blue", "olive": "green",
-                 "burgundy": "red", "camel": "brown", "cream": "white"}
+_SHADE_FAMILY = COLOUR_FAMILY
 
 
 def _colours(words: list[str], skip: set[int]) -> list[str]:

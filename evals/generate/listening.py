@@ -11,12 +11,13 @@ the issue's own examples, which are dev.
 
 from __future__ import annotations
 
-import json
 import zlib
 from dataclasses import dataclass, field
 from itertools import cycle
 from pathlib import Path
 from typing import Any
+
+from evals.generate.frozen import split_of, write_cases
 
 OUT = Path(__file__).resolve().parent.parent / "cases" / "listening.json"
 
@@ -185,9 +186,6 @@ LESS_FORMAL = {"it": ("qualcosa di meno formale", "più casual per favore", "un 
 # fmt: on
 
 
-def _split(case_id: str) -> str:
-    return "heldout" if zlib.crc32(case_id.encode()) % 100 < 36 else "dev"
-
 
 def _base_expect(o: Opener, sizes: dict[str, str] | None = None, budget: int | None = None,
                  **extra: Any) -> dict[str, Any]:
@@ -205,7 +203,7 @@ def _case(o: Opener, kind: str, n: int, later: list[dict[str, Any]]) -> dict[str
     if o.profile_department:
         shopper["department"] = o.department
     turns = [{"message": o.message, "expect": _base_expect(o)}, *later]
-    return {"id": case_id, "split": _split(case_id), "language": o.language,
+    return {"id": case_id, "split": split_of(case_id), "language": o.language,
             "tags": ["listening", "refinement", kind, o.goal], "shopper": shopper, "events": [],
             "turns": turns}
 
@@ -315,13 +313,7 @@ def issue_examples() -> list[dict[str, Any]]:
 
 
 def main() -> None:
-    cases = scenarios()
-    ids = [c["id"] for c in cases]
-    assert len(ids) == len(set(ids)), "duplicate ids"
-    lines = ",\n".join(json.dumps(c, ensure_ascii=False) for c in cases)
-    OUT.write_text(f"[\n{lines}\n]\n", encoding="utf-8")
-    held = sum(c["split"] == "heldout" for c in cases)
-    print(f"{len(cases)} scenarios ({held} held out) -> {OUT}")
+    write_cases(OUT, scenarios(), "scenarios")
 
 
 if __name__ == "__main__":

@@ -9,10 +9,10 @@ and department only. Written from the kinds of request, before any taste rule.
 
 from __future__ import annotations
 
-import json
-import zlib
 from pathlib import Path
 from typing import Any
+
+from evals.generate.frozen import split_of, write_cases
 
 OUT = Path(__file__).resolve().parent.parent / "cases" / "taste.json"
 SUMMER, WINTER, SPRING = "2026-07-15T11:00:00+00:00", "2026-12-12T11:00:00+00:00", "2026-04-20T11:00:00+00:00"
@@ -60,9 +60,6 @@ OWNED = (
 # fmt: on
 
 
-def _split(case_id: str) -> str:
-    return "heldout" if zlib.crc32(case_id.encode()) % 100 < 36 else "dev"
-
 
 def _case(case_id: str, language: str, department: str, message: str, goal: str, now: str,
           weather: str | None, history: list[dict[str, Any]] | None = None) -> dict[str, Any]:
@@ -75,7 +72,7 @@ def _case(case_id: str, language: str, department: str, message: str, goal: str,
     if history:
         shopper["history"] = history
     tags = ["taste", goal] + (["weather"] if weather else []) + (["owned"] if history else [])
-    return {"id": case_id, "split": _split(case_id), "language": language, "tags": tags, "shopper": shopper,
+    return {"id": case_id, "split": split_of(case_id), "language": language, "tags": tags, "shopper": shopper,
             "events": [], "turns": [turn]}
 
 
@@ -112,12 +109,7 @@ def scenarios() -> list[dict[str, Any]]:
 
 
 def main() -> None:
-    cases = scenarios()
-    assert len({c["id"] for c in cases}) == len(cases)
-    lines = ",\n".join(json.dumps(c, ensure_ascii=False) for c in cases)
-    OUT.write_text(f"[\n{lines}\n]\n", encoding="utf-8")
-    held = sum(c["split"] == "heldout" for c in cases)
-    print(f"{len(cases)} taste scenarios ({held} held out) -> {OUT}")
+    write_cases(OUT, scenarios(), "taste scenarios")
 
 
 if __name__ == "__main__":

@@ -10,14 +10,13 @@ expectations; a typo never touches a number, a size or a city. `split` is crc32 
 
 from __future__ import annotations
 
-import json
 import random
 import re
-import zlib
 from pathlib import Path
 from typing import Any
 
 from evals.cases import load_case_file
+from evals.generate.frozen import split_of, write_cases
 
 CASES = Path(__file__).resolve().parent.parent / "cases"
 OUT = CASES / "variants.json"
@@ -25,9 +24,6 @@ SOURCES = ("goals.json", "budgets.json", "stock_location.json", "followups.json"
 _PROTECTED = re.compile(r"\d|^(milano|roma|napoli|torino|firenze|bologna|bari|milan|rome|naples|turin|"
                         r"florence|venezia|venice|genova|palermo)$", re.I)
 
-
-def _split(case_id: str) -> str:
-    return "heldout" if zlib.crc32(case_id.encode()) % 100 < 36 else "dev"
 
 
 def typo(message: str, rng: random.Random) -> str:
@@ -60,7 +56,7 @@ def typo_variants() -> list[dict[str, Any]]:
             for turn in data["turns"]:
                 turn["message"] = typo(turn["message"], rng)
             data["id"] = f"ty-{case.id}"
-            data["split"] = _split(data["id"])
+            data["split"] = split_of(data["id"])
             data["tags"] = [*case.tags, "typo", "variant"]
             out.append(data)
     return out
@@ -75,7 +71,7 @@ def _one(case_id: str, language: str, message: str, expect: dict[str, Any], tags
     first: dict[str, Any] = {"message": message, "expect": expect}
     if pick:
         first["pick"] = pick
-    return {"id": case_id, "split": _split(case_id), "language": language, "tags": [*tags, "variant"],
+    return {"id": case_id, "split": split_of(case_id), "language": language, "tags": [*tags, "variant"],
             "shopper": shopper, "events": [], "turns": [first, *(extra_turns or [])]}
 
 
@@ -210,13 +206,7 @@ def generated() -> list[dict[str, Any]]:
 
 
 def main() -> None:
-    cases = typo_variants() + generated()
-    ids = [c["id"] for c in cases]
-    assert len(ids) == len(set(ids)), "duplicate ids"
-    lines = ",\n".join(json.dumps(c, ensure_ascii=False) for c in cases)
-    OUT.write_text(f"[\n{lines}\n]\n", encoding="utf-8")
-    held = sum(c["split"] == "heldout" for c in cases)
-    print(f"{len(cases)} variants ({held} held out) -> {OUT}")
+    write_cases(OUT, typo_variants() + generated(), "variants")
 
 
 if __name__ == "__main__":

@@ -9,10 +9,10 @@ from decimal import Decimal
 
 from evals.scorers.base import TurnContext, Verdict
 from tools.shapes import AvailabilityCard, OutfitCard
+from tools.taxonomy import COLOUR_FAMILY
 
 # A shade belongs to its family: "no grey" rules out charcoal too.
-_FAMILY = {"charcoal": "grey", "navy": "blue", "light_blue": "blue", "olive": "green", "burgundy": "red",
-           "camel": "brown", "cream": "white"}
+_FAMILY = COLOUR_FAMILY
 _CHEAPER_SHARE, _CHEAPER_EUR = Decimal("0.15"), Decimal("30")
 # The answer says why no cheaper look exists (it names the cheapest one or says it is already it).
 _CANNOT = re.compile(r"(non (c.e|ho trovato|esiste|riesco)|gi[aà] (il|la) pi[uù]|nothing cheaper|"
