@@ -274,3 +274,16 @@ def test_the_thin_replay_picks_on_the_rich_shop_and_replays_by_sku(
     assert viewed == [v[0] for v in rich_views if v]
     # the same SKU in the same variant (the thin import keeps the seed's variant ids)
     assert [tuple(row) for row in bought] == [(b[0], b[2]) for b in rich_bought if b]
+
+
+def test_the_ceiling_reads_only_the_feed_and_beats_the_majority_guess() -> None:
+    from collections import Counter
+
+    from evals.enrichment.ceiling import measure_ceiling
+
+    truth = generate_catalog(300, 7).products
+    bound = measure_ceiling(truth, 6000, seed=1007)
+    majority = Counter(p["formality"] for p in truth).most_common(1)[0][1] / len(truth)
+    assert majority < bound.formality_exact < 1.0  # random draws inside a profile stay hidden
+    assert bound.formality_exact <= bound.formality_within1
+    assert 0.5 < bound.occasions_f1 < 1.0

@@ -94,6 +94,8 @@ def eval_enrichment(
     queries: Annotated[int, typer.Option(min=10, max=5000, help="cross-language query pairs at most")] = 400,
     replay: Annotated[bool, typer.Option(help="also run the eval suite on the rich and the thin shops")
                       ] = False,
+    ceiling: Annotated[int, typer.Option(min=0, max=1_000_000, help="also measure the ceiling: a lookup "
+                                         "learned with the truth from this many generated products")] = 0,
     out: Annotated[Path, typer.Option(help="folder for enrichment.json/.md (and report.html if an eval "
                                            "run is there)")] = Path("data/eval/latest"),
 ) -> None:
@@ -113,7 +115,7 @@ def eval_enrichment(
         languages = ("it",) if language == "it" else ("en",)
     try:
         trip = run_round_trip(products, workdir, languages, crosslang=crosslang, queries=queries,
-                              replay=replay)
+                              replay=replay, ceiling=ceiling)
     except RoundTripError as exc:
         fail(str(exc))
     write_outputs(trip, out)

@@ -35,11 +35,12 @@ class RoundTrip:
     crosslang: list[dict[str, Any]]
     timings_s: dict[str, float] = field(default_factory=dict)
     replay: dict[str, dict[str, Any]] = field(default_factory=dict)  # shop -> the suite's gate values
+    ceiling: dict[str, Any] = field(default_factory=dict)  # evals.enrichment.ceiling, when asked
 
     def as_dict(self) -> dict[str, Any]:
         return {"products": self.products, "seed": SEED, "scores": [s.as_dict() for s in self.scores],
                 "crosslang": self.crosslang, "crosslang_goal": CROSSLANG_GOAL, "replay": self.replay,
-                "timings_s": self.timings_s}
+                "ceiling": self.ceiling, "timings_s": self.timings_s}
 
 
 def seed_shop_at(folder: Path, products: int) -> Shop:
@@ -66,9 +67,11 @@ def import_thin(seed: Shop, workdir: Path, products: int, language: Language) ->
 
 
 def run_round_trip(products: int, workdir: Path, languages: tuple[Language, ...] = LANGUAGES,
-                   crosslang: bool = True, queries: int = 400, replay: bool = False) -> RoundTrip:
+                   crosslang: bool = True, queries: int = 400, replay: bool = False,
+                   ceiling: int = 0) -> RoundTrip:
     """Score enrichment for each language; cross-language recall needs both thin shops; `replay`
-    also runs the evaluation suite on the rich shop and on each thin one."""
+    also runs the evaluation suite on the rich shop and on each thin one; `ceiling` > 0 measures
+    what a lookup learned with the truth from that many generated products could reach."""
     workdir.mkdir(parents=True, exist_ok=True)
     timings: dict[str, float] = {}
     started = time.perf_counter()
@@ -97,8 +100,18 @@ def run_round_trip(products: int, workdir: Path, languages: tuple[Language, ...]
         mark = time.perf_counter()
         suite = replay_suite(seed, {lang: thin[lang] for lang in languages}, workdir, products, SEED)
         timings["replay"] = time.perf_counter() - mark
+    bound: dict[str, Any] = {}
+    if ceiling:
+        from catalog_seed.products import generate_catalog
+        from evals.enrichment.ceiling import measure_ceiling
+
+        mark = time.perf_counter()
+        truth = generate_catalog(products, SEED).products  # the seed shop's own rows, as generated
+        bound = measure_ceiling(truth, ceiling, seed=SEED + 1000).as_dict()
+        timings["ceiling"] = time.perf_counter() - mark
     timings["total"] = time.perf_counter() - started
-    return RoundTrip(products, scores, recall, {k: round(v, 1) for k, v in timings.items()}, suite)
+    return RoundTrip(products, scores, recall, {k: round(v, 1) for k, v in timings.items()}, suite,
+                     bound)
 
 
 def write_outputs(trip: RoundTrip, out: Path) -> None:

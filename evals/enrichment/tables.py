@@ -62,6 +62,17 @@ def enrichment_markdown(data: dict[str, Any]) -> str:
     if data.get("crosslang"):
         parts += ["### Cross-language search", "", crosslang_table(data["crosslang"], data["crosslang_goal"]),
                   ""]
+    if data.get("ceiling"):
+        c = data["ceiling"]
+        parts += ["### Ceiling: what the thin feed can tell", "",
+                  f"A lookup learned *with the true labels* from {c['trained_on']:,} generated products "
+                  "(another seed), reading only what the thin feed shows (kind, fabric, cut, pattern, "
+                  "colours, brand), scored on the same seed shop. The seed draws formality at random "
+                  "inside an occasion profile, so part of it leaves no trace in the feed.", "",
+                  "| attribute | ceiling |", "|---|---:|",
+                  f"| formality (exact) | {_num(c['formality_exact'])} |",
+                  f"| formality (within ±1) | {_num(c['formality_within1'])} |",
+                  f"| occasions (micro-F1) | {_num(c['occasions_f1'])} |", ""]
     if data.get("replay"):
         parts += ["### The evaluation suite on each shop (deterministic planner, all cases)", "",
                   replay_table(data["replay"]), ""]
