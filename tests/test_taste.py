@@ -153,3 +153,21 @@ def test_no_floral_or_polka_dots_at_a_bank_interview(assistant: Assistant, shop:
         patterns = dict(s.execute(select(Product.sku, Product.pattern).where(
             Product.sku.in_([i.sku for i in card.items]))).all())
     assert not {"floral", "polka_dots"} & set(patterns.values()), patterns
+
+
+def test_only_the_slot_nothing_in_season_fills_is_dressed_out_of_season(shop: Any) -> None:
+    from tools.outfits.assemble import assemble_outfit
+    from tools.shapes import Constraints
+
+    with session_scope(shop.engine) as s:  # everything for the legs a man could wear in autumn
+        autumn_legs = [sku for sku, seasons in s.execute(
+            select(Product.sku, Product.seasons).where(Product.category.in_(("trousers", "jeans", "shorts")))
+            .where(Product.department == "menswear")) if "autumn" in (seasons or [])]
+    sizes = {"IT": "50", "INT": "L", "EU": "43"}
+    plan = assemble_outfit(shop, "casual_weekend", "menswear", Constraints(sizes=sizes), origin=None,
+                           season="autumn", exclude_skus=autumn_legs)
+    assert plan.status == "ok" and plan.card is not None
+    seasons = {i.slot: facts(shop, plan.card)[i.sku][1] for i in plan.card.items}
+    assert "autumn" not in seasons["trousers"]  # nothing else was left for the legs
+    assert all("autumn" in s for slot, s in seasons.items() if slot != "trousers")
+    assert any("trousers" in n and "season" in n for n in plan.notes)

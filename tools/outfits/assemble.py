@@ -143,25 +143,66 @@ def _attempt(shop: Shop, place: str, needs: list[SlotNeed], ctx: SlotSearch, pai
     slots = build_candidates(shop, needs, hits, ctx)
     slots = {k: [c for c in v if item_allowed(c, ctx.budget)] for k, v in slots.items()}
     attempt = _Attempt(place=place, needs=needs, slots=slots)
-    empty = [n for n in needs if not n.optional and not slots[n.key]]
-    if empty and (ctx.max_price is not None or ctx.budget is not None):
-        # Nothing within the budget: look again without price bounds, to show the closest look.
-        loose = replace(ctx, budget=None, max_price=None)
-        loose_hits = gather_hits(shop, empty, place, loose, notes)
-        attempt.priced_out = build_candidates(shop, empty, loose_hits, loose)
+    _price_out(shop, attempt, ctx, notes)
     _solve(attempt, ctx.budget, cap, pairs)
     return attempt
 
 
+def _price_out(shop: Shop, attempt: _Attempt, ctx: SlotSearch, notes: list[str]) -> None:
+    empty = [n for n in attempt.needs if not n.optional and not attempt.slots[n.key]]
+    attempt.priced_out = {}
+    if empty and (ctx.max_price is not None or ctx.budget is not None):
+        # Nothing within the budget: look again without price bounds, to show the closest look.
+        loose = replace(ctx, budget=None, max_price=None)
+        loose_hits = gather_hits(shop, empty, attempt.place, loose, notes)
+        attempt.priced_out = build_candidates(shop, empty, loose_hits, loose)
+
+
+def _complete(attempts: Sequence[_Attempt]) -> bool:
+    return any(a.complete and a.look is not None for a in attempts)
+
+
 def _try_places(shop: Shop, places: Sequence[str], needs: list[SlotNeed], ctx: SlotSearch,
-                pairs: PairCache, cap: Decimal | None, notes: list[str]) -> list[_Attempt]:
-    """Places in order until one has a complete look inside the budget."""
+                pairs: PairCache, cap: Decimal | None, notes: list[str],
+                looser: Sequence[GoalSpec] = ()) -> list[_Attempt]:
+    """Places in order until one has a complete look inside the budget under the taste rules; when
+    none has, each place again with its empty slots searched under the looser readings."""
     attempts = []
     for place in places:
         attempts.append(_attempt(shop, place, needs, ctx, pairs, cap, notes))
-        if attempts[-1].complete and attempts[-1].look is not None:
+        if _complete(attempts[-1:]):
+            return attempts
+    for attempt in attempts:
+        if _relax(shop, attempt, ctx, pairs, cap, notes, looser):
             break
     return attempts
+
+
+def _relax(shop: Shop, attempt: _Attempt, ctx: SlotSearch, pairs: PairCache, cap: Decimal | None,
+           notes: list[str], looser: Sequence[GoalSpec]) -> bool:
+    """Fill the slots nothing in stock fills under the season and dress-code rules with the first
+    looser reading that has something (the season relaxed, then the black-tie limit); only those
+    slots are searched again, so the rest of the look keeps the rules. True when it completes."""
+    changed = False
+    for need in attempt.needs:
+        if need.optional or attempt.slots[need.key]:
+            continue
+        for spec in looser:
+            wider = replace(ctx, goal=spec)
+            found = build_candidates(shop, [need], gather_hits(shop, [need], attempt.place, wider, notes),
+                                     wider)
+            allowed = [c for c in found.get(need.key, []) if item_allowed(c, ctx.budget)]
+            if allowed:
+                attempt.slots[need.key], changed = allowed, True
+                notes.append(f"nothing for the {need.key} within the season and dress code: formality "
+                             f"{spec.formality[0]}-{spec.formality[1]}, seasons "
+                             f"{', '.join(spec.seasons) or 'any'} instead")
+                break
+    if not changed:
+        return False
+    attempt.priced_out = {k: v for k, v in attempt.priced_out.items() if not attempt.slots[k]}
+    _solve(attempt, ctx.budget, cap, pairs)
+    return attempt.complete and attempt.look is not None
 
 
 def _solve(attempt: _Attempt, budget: Budget | None, cap: Decimal | None, pairs: PairCache) -> None:
@@ -258,11 +299,16 @@ def assemble_outfit(shop: Shop, goal: str, department: str, constraints: Constra
     spec: GoalSpec = GOALS[goal]
     if formality_band is not None:
         spec = replace(spec, formality=formality_band)
-    # the taste rules first; when nothing in stock completes the look under them, the season is
-    # relaxed, then the black-tie limit (a thin feed may call every shirt it has formality 5)
-    fallbacks = [dressed_for(spec, None, constraints.black_tie), dressed_for(spec, season, True),
-                 dressed_for(spec, None, True)]
-    spec = dressed_for(spec, season, constraints.black_tie)
+    # the taste rules first; a slot nothing in stock fills under them is searched again with the
+    # season relaxed, then the black-tie limit (a thin feed may call every shirt it has formality 5)
+    strict = dressed_for(spec, season, constraints.black_tie)
+    looser: list[GoalSpec] = []
+    for wider in (dressed_for(spec, None, constraints.black_tie), dressed_for(spec, season, True),
+                  dressed_for(spec, None, True)):
+        if (wider.formality, wider.seasons) != (strict.formality, strict.seasons) and all(
+                (wider.formality, wider.seasons) != (w.formality, w.seasons) for w in looser):
+            looser.append(wider)
+    spec = strict
     notes: list[str] = []
     exclusions = parse_exclusions(constraints.exclusions)
     if goal in SOBER_GOALS:  # no floral skirt at a bank interview
@@ -286,31 +332,19 @@ def assemble_outfit(shop: Shop, goal: str, department: str, constraints: Constra
     places, distance_origin, names = plan_places(shop, constraints.location, origin, notes)
     timings = {"prepare_ms": (time.perf_counter() - started) * 1000}
     pairs = PairCache()
-    attempts = _try_places(shop, places, needs, ctx, pairs, cap, notes)
-    if ctx.colours and not any(a.complete and a.look is not None for a in attempts):
+    attempts = _try_places(shop, places, needs, ctx, pairs, cap, notes, looser)
+    if ctx.colours and not _complete(attempts):
         # The colours are a strong preference, not a reason to miss the budget: try without them.
-        relaxed = _try_places(shop, places, needs, replace(ctx, colours=[]), pairs, cap, notes)
-        if any(a.complete and a.look is not None for a in relaxed):
+        relaxed = _try_places(shop, places, needs, replace(ctx, colours=[]), pairs, cap, notes, looser)
+        if _complete(relaxed):
             notes.append(f"no look in {', '.join(ctx.colours)} fits: other colours instead")
             attempts = relaxed
-    tried = {(spec.formality, spec.seasons)}
-    for looser in fallbacks:
-        if any(a.complete and a.look is not None for a in attempts):
-            break
-        if (looser.formality, looser.seasons) in tried:
-            continue
-        tried.add((looser.formality, looser.seasons))
-        other = _try_places(shop, places, needs, replace(ctx, goal=looser), pairs, cap, notes)
-        if any(a.complete and a.look is not None for a in other):
-            notes.append(f"no complete look within the season and dress code: formality {looser.formality}, "
-                         f"seasons {', '.join(looser.seasons) or 'any'} instead")
-            attempts = other
-    in_budget = any(a.complete and a.look is not None for a in attempts)
+    in_budget = _complete(attempts)
     if (budget is not None or cap is not None) and not in_budget and has_stand_ins(shop):
         # The budget is hard; a formality the catalog only guessed is not: on a thin catalog, pieces
         # whose derived formality is a step off the band (or unknown) may make the budget.
-        lenient = _try_places(shop, places, needs, replace(ctx, lenient=True), pairs, cap, notes)
-        if any(a.complete and a.look is not None for a in lenient):
+        lenient = _try_places(shop, places, needs, replace(ctx, lenient=True), pairs, cap, notes, looser)
+        if _complete(lenient):
             notes.append("no look of surely formal-enough pieces fits the budget: pieces whose "
                          "formality the catalog only guessed instead")
             attempts = lenient
