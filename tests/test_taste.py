@@ -171,3 +171,36 @@ def test_only_the_slot_nothing_in_season_fills_is_dressed_out_of_season(shop: An
     assert "autumn" not in seasons["trousers"]  # nothing else was left for the legs
     assert all("autumn" in s for slot, s in seasons.items() if slot != "trousers")
     assert any("trousers" in n and "season" in n for n in plan.notes)
+
+
+def _piece(slot: str, sku: str, price: str, colour: str, category: str, pattern: str = "solid") -> Any:
+    from tools.outfits.harmony import Candidate
+    from tools.shapes import Price, ProductHit
+
+    hit = ProductHit(sku=sku, title_it=sku, title_en=sku, department="womenswear", category=category,
+                     subcategory=None, brand=None, price=Price(amount=Decimal(price)), colours=[colour],
+                     pattern=pattern, fabric="100% cotton", fit="regular", style=None, formality=3,
+                     occasions=["office"], seasons=[], image="", url="", sizes=["M"], sizes_in_stock=["M"],
+                     score=1.0)
+    return Candidate(slot=slot, hit=hit, size="M", variant_id=f"{sku}-M", compatible=frozenset(), unary=1.0)
+
+
+def test_the_closest_look_over_budget_still_has_one_statement_and_one_leather() -> None:
+    from tools.outfits.solver import cheapest_look
+
+    tops = [_piece("top", "TOP-PINK", "19.50", "pink", "blouse"), _piece("top", "TOP-WHITE", "24.00", "white",
+                                                                          "blouse")]
+    skirts = [_piece("bottom", "SKT-FLORAL", "39.90", "black", "skirt", "floral"),
+              _piece("bottom", "SKT-NAVY", "45.00", "navy", "skirt")]
+    shoes = [_piece("shoes", "SHO-BROWN", "60.00", "brown", "casual_shoes"),
+             _piece("shoes", "SHO-BLACK", "70.00", "black", "casual_shoes")]
+    bags = [_piece("bag", "BAG-BLACK", "30.00", "black", "bag"),
+            _piece("bag", "BAG-BROWN", "35.00", "brown", "bag")]
+    look = cheapest_look([tops, skirts, shoes, bags])
+    assert look is not None
+    skus = {c.sku for c in look.items}
+    # the pink blouse and the floral skirt are two statements; brown shoes with a black bag clash
+    assert not {"TOP-PINK", "SKT-FLORAL"} <= skus
+    assert {"SHO-BROWN", "BAG-BROWN"} <= skus or {"SHO-BLACK", "BAG-BLACK"} <= skus
+    # the cheapest look that holds: white blouse, floral skirt (the one statement), brown leathers
+    assert look.total == Decimal("24.00") + Decimal("39.90") + Decimal("60.00") + Decimal("35.00")

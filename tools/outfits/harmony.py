@@ -85,6 +85,14 @@ def colour_score(a: str, b: str) -> float:
     return SECOND_STATEMENT_PENALTY
 
 
+def statement_of(c: Candidate) -> str:
+    """What makes this piece a statement: its loud pattern, or its colour's family; "" for a quiet
+    piece (tones of one colour are one statement, as in `colour_score`)."""
+    if c.loud_pattern:
+        return f"{c.hit.pattern} {c.sku}"
+    return COLOUR_FAMILY.get(c.colour, c.colour) if _loud(c) else ""
+
+
 def _loud(c: Candidate) -> bool:
     return bool(c.colour) and c.colour not in NEUTRAL_COLOURS
 

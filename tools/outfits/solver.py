@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import product
 
 from tools.budget import fits_budget, outfit_total
-from tools.outfits.harmony import HARD_LIMIT, Candidate, PairCache
+from tools.outfits.harmony import HARD_LIMIT, Candidate, PairCache, statement_of
 from tools.shapes import Budget
 from tools.taxonomy import NEUTRAL_COLOURS
 
@@ -114,11 +115,31 @@ def _best_look(slots: Sequence[Sequence[Candidate]], cap: Decimal | None, pairs:
 
 
 def cheapest_look(slots: Sequence[Sequence[Candidate]]) -> Look | None:
-    """The cheapest complete look (best score among equally cheap pieces)."""
+    """The cheapest complete look a stylist would still send: one statement at most and one leather
+    family, when the slots allow it (best score among equally cheap pieces); else the cheapest."""
     if not slots or any(not s for s in slots):
         return None
-    items = tuple(min(s, key=lambda c: (c.price, -c.unary, c.sku)) for s in slots)
+    options = [_cheap_options(s) for s in slots]
+    best: tuple[Decimal, float, tuple[Candidate, ...]] | None = None
+    for items in product(*options):
+        if len({k for k in map(statement_of, items) if k}) > 1 or len({c.leather for c in items} - {0}) > 1:
+            continue
+        key = (outfit_total([c.price for c in items]), -sum(c.unary for c in items), items)
+        if best is None or key[:2] < best[:2]:
+            best = key
+    items = best[2] if best else tuple(options_[0] for options_ in options)
     return Look(items=items, score=sum(c.unary for c in items))
+
+
+def _cheap_options(slot: Sequence[Candidate]) -> list[Candidate]:
+    """The cheapest piece, and the cheapest quiet one (no statement) of each leather family."""
+    ranked = sorted(slot, key=lambda c: (c.price, -c.unary, c.sku))
+    picks = [ranked[0]]
+    for family in {c.leather for c in ranked}:
+        quiet = next((c for c in ranked if not statement_of(c) and c.leather == family), None)
+        if quiet is not None and quiet not in picks:
+            picks.append(quiet)
+    return picks
 
 
 def add_optional(look: Look, optional_slots: Sequence[Sequence[Candidate]], budget: Budget | None,
