@@ -10,7 +10,7 @@ import pytest
 from langgraph.checkpoint.memory import InMemorySaver
 from sqlalchemy import select
 
-from agent.answer.render import goal_name
+from agent.answer.render import eur, goal_name
 from agent.assistant import Assistant
 from agent.events import TurnRequest
 from agent.settings import Settings
@@ -118,9 +118,15 @@ def test_a_piece_bought_in_store_a_minute_ago_is_not_proposed_again(assistant: A
         order.lines.append(OrderLine(variant_id=blazer.variant_id, sku=blazer.sku, quantity=1,
                                      unit_price=blazer.price.amount))
         s.add(order)
-    after = look(assistant.run(TurnRequest.model_validate({
-        "shopper_id": "taste-owned", "thread_id": "owned-after", "message": message, "now": NOVEMBER})))
+    answer = assistant.run(TurnRequest.model_validate({
+        "shopper_id": "taste-owned", "thread_id": "owned-after", "message": message, "now": NOVEMBER}))
+    after = look(answer)
     assert blazer.sku not in {i.sku for i in after.items}
+    # the stylist builds on it: named, with the store, and the look's total without the new jacket
+    new_jacket = next(i for i in after.items if i.slot == "jacket")
+    without = after.total.amount - new_jacket.price.amount
+    assert f"Hai già «{blazer.title.split(',')[0]}», dal negozio Sarto Milano Brera" in answer.text
+    assert f"senza giacca il totale scende a {eur(without, 'it')}" in answer.text
 
 
 def test_a_stock_race_names_the_pieces_that_ran_out() -> None:

@@ -33,6 +33,7 @@ from tools.shapes import (
     first_error,
     jsonable,
 )
+from tools.shoppers.wardrobe import owned_that_fit
 from tools.stock.availability import check_availability
 from tools.stock.reservations import cancel_reservation, list_reservations, reserve_in_store
 from tools.stock.stores import find_nearby_stores
@@ -255,6 +256,9 @@ def _outfit(shop: Shop, a: OutfitArgs, facts: TurnFacts) -> ToolOutcome:
     if before is not None:
         data.update(previous_total=float(before), cheaper_need=float(need or 0), cheaper_short=cheaper_short)
     cards = [c for c in (data.get("card"), data.get("closest")) if c]
+    if data.get("card") and facts.owned_skus and facts.department:  # consented history only
+        data["owned"] = owned_that_fit(shop, facts.shopper_id, facts.owned_skus, a.goal or facts.goal,
+                                       facts.department, data["card"])
     return ToolOutcome(str(data.get("status", "ok")), data, cards[:1])
 
 

@@ -89,6 +89,7 @@ def _outfit(plan: dict[str, Any], results: dict[str, Any], state: StylistState, 
     plan = {**plan, "constraints_sizes": constraints.get("sizes") or {},
             "origin_city": _origin_city(state)}
     lines.extend(c.outfit_lines(card, plan, language, partial))
+    lines.extend(_owned(plan.get("owned") or [], language))
     alts = results.get("find_budget_alternatives")
     alt_line = c.alternatives_line(alts, card, language) if alts and alts.get("items") else None
     if alt_line is None:
@@ -99,6 +100,20 @@ def _outfit(plan: dict[str, Any], results: dict[str, Any], state: StylistState, 
         lines.append(say(language, "no_cheaper"))
     if card.get("fits_budget", True) and all(i.get("size") for i in card["items"]) and _pickup_possible(card):
         lines.append(say(language, "reserve_offer"))
+    return lines
+
+
+def _owned(owned: list[dict[str, Any]], language: str) -> list[str]:
+    """A piece the shopper bought that goes with the look: named with where they bought it, and
+    what the look would cost without the piece it can stand in for (summed by the tool)."""
+    lines = []
+    for piece in owned[:1]:  # one, the newest: a stylist's remark, not an inventory
+        title = str(piece["title_en"] if language == "en" else piece["title_it"]).split(",")[0]
+        where = (say(language, "owned_store", store=piece["store"]) if piece.get("store")
+                 else say(language, "owned_online"))
+        lines.append(say(language, "owned_fits", piece=title, where=where,
+                         slot=c.slot_name(piece["slot"], language),
+                         new_total=c.eur(piece["total_without"], language)))
     return lines
 
 
