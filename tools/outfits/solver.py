@@ -14,10 +14,9 @@ from itertools import product
 from tools.budget import fits_budget, outfit_total
 from tools.outfits.harmony import HARD_LIMIT, Candidate, PairCache, statement_of
 from tools.shapes import Budget
-from tools.taxonomy import NEUTRAL_COLOURS
 
 BEAM_WIDTH = 32
-MAX_ACCENTS = 2  # non-neutral colours in one look
+MAX_ACCENTS = 2  # statements in one look when no look with one exists
 
 
 @dataclass(frozen=True)
@@ -63,8 +62,10 @@ def _gain(candidate: Candidate, chosen: Sequence[Candidate], pairs: PairCache) -
 
 def best_look(slots: Sequence[Sequence[Candidate]], cap: Decimal | None, pairs: PairCache,
               beam_width: int = BEAM_WIDTH, floor: Decimal | None = None) -> Look | None:
-    """Like `_best_look`, keeping to two statement colours whenever any look can."""
-    return (_best_look(slots, cap, pairs, beam_width, floor, MAX_ACCENTS)
+    """Like `_best_look`, keeping to one statement (a colour family or a loud pattern) whenever any
+    look can, else to two."""
+    return (_best_look(slots, cap, pairs, beam_width, floor, 1)
+            or _best_look(slots, cap, pairs, beam_width, floor, MAX_ACCENTS)
             or _best_look(slots, cap, pairs, beam_width, floor, None))
 
 
@@ -89,7 +90,7 @@ def _best_look(slots: Sequence[Sequence[Candidate]], cap: Decimal | None, pairs:
         start += len(s)
     cheapest = [min(cents[i] for i in g) for g in groups]
     rest = [sum(cheapest[i:]) for i in range(len(groups) + 1)]
-    accent = [c.colour if c.colour and c.colour not in NEUTRAL_COLOURS else "" for c in flat]
+    accent = [statement_of(c) for c in flat]
     beam: list[tuple[float, int, tuple[int, ...]]] = [(0.0, 0, ())]
     for depth, group in enumerate(groups):
         grown = []
@@ -100,7 +101,7 @@ def _best_look(slots: Sequence[Sequence[Candidate]], cap: Decimal | None, pairs:
                 if cap_cents is not None and new_total + rest[depth + 1] > cap_cents:
                     continue
                 if max_accents is not None and accent[i] and len(used | {accent[i]}) > max_accents:
-                    continue  # a third statement colour reads as a costume, whatever it saves
+                    continue  # a second statement competes with the first, a third reads as a costume
                 row = table[i]
                 gain = unary[i] + sum(row[j] for j in chosen)
                 grown.append((score + gain, new_total, (*chosen, i)))
