@@ -23,6 +23,8 @@ class Settings(BaseSettings):
     data_dir: Path = Field(default=Path("data"), description="SQLite file, Chroma index, images")
     database_url: str | None = Field(default=None, description="default: SQLite in data_dir")
     chroma_url: str | None = Field(default=None, description="Chroma server; default embedded")
+    # several workers share runs, cancels and rate limits through Redis; unset: one process, in memory
+    redis_url: str | None = Field(default=None, description="e.g. redis://127.0.0.1:6379/0")
     seed: int = 7
     seed_products: int = 2000
     host: str = "127.0.0.1"
