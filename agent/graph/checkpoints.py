@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -43,6 +44,14 @@ class LatestSqliteSaver(SqliteSaver):
                         f"AND c.checkpoint_ns = {table}.checkpoint_ns)", (thread_id, thread_id))
 
 
+_SETUP_LOCK = 0x5A7_0012  # beside tools.db.migrate's lock for the shop's own schema
+
+
+def _try_lock(conn: Any) -> bool:
+    row = conn.execute("SELECT pg_try_advisory_lock(%s) AS got", (_SETUP_LOCK,)).fetchone()
+    return bool(row and row["got"])
+
+
 def open_checkpointer(settings: Settings) -> Any:
     url = settings.resolved_database_url
     if url.startswith("postgresql"):
@@ -54,7 +63,17 @@ def open_checkpointer(settings: Settings) -> Any:
         pool = ConnectionPool(conninfo, max_size=10, open=True,
                               kwargs={"autocommit": True, "prepare_threshold": 0, "row_factory": dict_row})
         saver = PostgresSaver(pool)  # type: ignore[arg-type]
-        saver.setup()
+        # Workers starting together would race on the checkpointer's own migrations table
+        # (UniqueViolation on checkpoint_migrations_pkey): one sets it up, the others wait. They
+        # wait by retrying a try-lock, not inside pg_advisory_lock: the setup's CREATE INDEX
+        # CONCURRENTLY waits for every open statement, a blocked lock call included (a deadlock).
+        with pool.connection() as lock:
+            while not _try_lock(lock):
+                time.sleep(0.1)
+            try:
+                saver.setup()
+            finally:
+                lock.execute("SELECT pg_advisory_unlock(%s)", (_SETUP_LOCK,))
         return saver
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     conn = sqlite3.connect(settings.data_dir / "checkpoints.db", check_same_thread=False)
