@@ -152,6 +152,8 @@ def search(
 def serve(
     host: Annotated[str | None, typer.Option()] = None,
     port: Annotated[int | None, typer.Option()] = None,
+    workers: Annotated[int, typer.Option(min=1, max=64, help="worker processes; more than one shares "
+                                                             "runs through SARTO_REDIS_URL")] = 1,
 ) -> None:
     """Serve the API, the widget and the demo storefront."""
     import uvicorn
@@ -165,6 +167,14 @@ def serve(
     if unsafe and (settings.env == "production" or not _loopback(bind)):
         fail(f"refusing to serve on {bind} (SARTO_ENV={settings.env}) with default secrets: set "
              + "; ".join(unsafe))
+    if workers > 1:
+        if not settings.redis_url:
+            fail("--workers above 1 needs SARTO_REDIS_URL (e.g. redis://127.0.0.1:6379/0): runs, "
+                 "cancels and rate limits are shared through it")
+        # each worker builds its own app from the environment (uvicorn forks by import string)
+        uvicorn.run("agent.server.app:app_from_environment", factory=True, host=bind,
+                    port=port or settings.port, workers=workers, proxy_headers=False, log_level="info")
+        return
     uvicorn.Server(server_config(create_app(settings), bind, port or settings.port, log_level="info")).run()
 
 

@@ -16,7 +16,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from agent.server import openapi
-from agent.server.catalog_watch import watch_catalog
+from agent.server.catalog_watch import watch_catalog, watch_stock
 from agent.server.deps import Resources
 from agent.server.edge import InputGuard
 from agent.server.headers import SecurityHeaders
@@ -24,6 +24,7 @@ from agent.server.metrics import Metrics
 from agent.server.problems import install_problem_handlers
 from agent.server.routes import agent as agent_routes
 from agent.server.routes import auth, catalog, imports, ops, reservations, shoppers, stores, web
+from agent.server.runs.redis_store import RedisRunStore
 from agent.settings import Settings
 from tools.stock.stores import store_map
 
@@ -79,10 +80,17 @@ def create_app(settings: Settings, assistant: Any = None, shop: Any = None) -> F
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await asyncio.to_thread(resources.warm_up)
-        watcher = asyncio.create_task(watch_catalog(resources.shop()))
+        await resources.runs.start()
+        watchers = [asyncio.create_task(watch_catalog(resources.shop()))]
+        if isinstance(resources.runs, RedisRunStore):  # other workers' stock updates
+            watchers.append(asyncio.create_task(watch_stock(resources.runs.redis, resources.shop())))
         yield
-        watcher.cancel()
+        for watcher in watchers:
+            watcher.cancel()
         await resources.runs.cancel_all()
+        await resources.runs.close()
+        if resources.redis_client is not None:
+            resources.redis_client.close()
 
     app = FastAPI(title="Sarto API", version="0.1.0", lifespan=lifespan,
                   description="Sarto, the AI stylist: AG-UI and AI SDK streams, catalog, stock, "
@@ -106,6 +114,13 @@ def create_app(settings: Settings, assistant: Any = None, shop: Any = None) -> F
     web.mount_static(app)
     openapi.install(app, lambda: {code: store.city for code, store in store_map(resources.shop()).items()})
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """One worker's app, from SARTO_* (what `sarto serve --workers N` starts in each process)."""
+    from agent.settings import get_settings
+
+    return create_app(get_settings())
 
 
 def server_config(app: FastAPI, host: str, port: int, **options: Any) -> uvicorn.Config:

@@ -9,14 +9,17 @@ import threading
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
+import redis
 from fastapi import Depends, Path, Request, Security
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
 from agent.server.fields import Id
 from agent.server.metrics import Metrics
 from agent.server.problems import ApiError, language_of, not_found
-from agent.server.runs.store import InMemoryRunStore
-from agent.server.tokens import Principal, TokenBucket, require_current, verify_access
+from agent.server.ratelimit import SharedLimit, guest_signup_limit
+from agent.server.runs.store import InMemoryRunStore, RunStore
+from agent.server.shared_redis import open_shared_redis
+from agent.server.tokens import Principal, require_current, verify_access
 from agent.settings import Settings
 from agent.surfaces import AssistantProtocol
 from tools.catalog.index import catalog_index
@@ -32,10 +35,26 @@ class Resources:
     settings: Settings
     shop_: Any = None
     assistant_: Any = None
-    runs: InMemoryRunStore = field(default_factory=InMemoryRunStore)
+    runs: RunStore = field(init=False)  # in this process, or in Redis for several workers
     metrics: Metrics = field(default_factory=Metrics)
-    guest_limiter: TokenBucket = field(default_factory=TokenBucket)
+    redis_client: redis.Redis | None = field(init=False, default=None)  # SARTO_REDIS_URL, shared
+    guest_limiter: SharedLimit = field(init=False)
+    # False when the caller (a test) handed in its own assistant: the index then opens on first search
+    index_at_start: bool = field(init=False)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def __post_init__(self) -> None:
+        url = self.settings.redis_url
+        self.redis_client = open_shared_redis(url) if url else None
+        self.runs = InMemoryRunStore()
+        if url:
+            from redis.asyncio import Redis
+
+            from agent.server.runs.redis_store import RedisRunStore
+
+            self.runs = RedisRunStore(Redis.from_url(url, socket_connect_timeout=2))
+        self.guest_limiter = guest_signup_limit(url, self.redis_client)
+        self.index_at_start = self.assistant_ is None
 
     def shop(self) -> Shop:
         with self._lock:
@@ -57,10 +76,9 @@ class Resources:
         """Open what the first request would otherwise wait for: the database, the assistant with
         its checkpointer and, unless a test handed in its own assistant, the catalog index and its
         embedding model."""
-        injected = self.assistant_ is not None
         fail_orphans(self.shop().engine)  # imports whose process died: failed, nothing applied
         self.assistant()
-        if not injected:
+        if self.index_at_start:
             catalog_index(self.shop())
 
 
@@ -90,14 +108,14 @@ async def get_assistant(resources: ResourcesDep) -> AssistantProtocol:
     return await asyncio.to_thread(resources.assistant)
 
 
-async def get_runs(resources: ResourcesDep) -> InMemoryRunStore:
+async def get_runs(resources: ResourcesDep) -> RunStore:
     return resources.runs
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 ShopDep = Annotated[Shop, Depends(get_shop)]
 AssistantDep = Annotated[AssistantProtocol, Depends(get_assistant)]
-RunStoreDep = Annotated[InMemoryRunStore, Depends(get_runs)]
+RunStoreDep = Annotated[RunStore, Depends(get_runs)]
 
 
 async def get_language(request: Request) -> str:

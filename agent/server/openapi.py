@@ -36,7 +36,7 @@ class Problem(BaseModel):
     """An RFC 9457 problem, titled in the shopper's language (Accept-Language: it, en). `code` is
     stable: clients branch on it, never on the title. Some problems carry more fields (for example
     `param` and `allowed` on an unknown filter value, `retry_after` on 429, `run_id` on a failed run,
-    `out_of_stock` or `price_changes` on a refused reservation)."""
+    `out_of_stock` or `price_changes` on a refused reservation, `checks` on a 503 from /readyz)."""
 
     model_config = ConfigDict(extra="allow")
 

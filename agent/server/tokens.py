@@ -1,5 +1,5 @@
-"""Shopper tokens: short-lived HS256 access JWTs, longer-lived refresh JWTs, guest ids per device,
-and the token bucket that rate-limits guest sign-ups per client IP.
+"""Shopper tokens: short-lived HS256 access JWTs, longer-lived refresh JWTs, guest ids per device
+(the rate limit on guest sign-ups is in `agent.server.ratelimit`).
 """
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import hashlib
 import hmac
 import time
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import jwt
@@ -91,26 +91,3 @@ def require_current(principal: Principal, current_version: int) -> Principal:
                        headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
     return principal
 
-
-@dataclass
-class TokenBucket:
-    """Per-key token bucket: `capacity` requests at once, refilled at `per_s` tokens a second."""
-
-    capacity: float = 10.0
-    per_s: float = 10.0 / 60.0
-    max_keys: int = 50_000
-    _buckets: dict[str, tuple[float, float]] = field(default_factory=dict)
-
-    def take(self, key: str) -> float:
-        """0.0 when allowed; otherwise the seconds to wait before the next request is allowed."""
-        now = time.monotonic()
-        tokens, last = self._buckets.get(key, (self.capacity, now))
-        tokens = min(self.capacity, tokens + (now - last) * self.per_s)
-        if tokens < 1.0:
-            self._buckets[key] = (tokens, now)
-            return (1.0 - tokens) / self.per_s
-        if len(self._buckets) >= self.max_keys and key not in self._buckets:
-            # Memory stays bounded under a flood of addresses: forget the full (idle) buckets.
-            self._buckets = {k: v for k, v in self._buckets.items() if v[0] < self.capacity - 1}
-        self._buckets[key] = (tokens - 1.0, now)
-        return 0.0

@@ -68,6 +68,26 @@ def build_mini_shop(data_dir: Path, database_url: str | None = None) -> Shop:
     return shop
 
 
+REDIS_URL = "redis://127.0.0.1:6379/15"  # a database of its own; tests use keys no one else does
+CLOSED_REDIS_URL = "redis://127.0.0.1:6390/0"  # nothing listens there
+
+
+@pytest.fixture
+def redis_url() -> str:
+    """The real Redis on 127.0.0.1:6379; skips (fails under CI=true) when it does not answer."""
+    import redis
+    from support import skip_or_fail
+
+    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1, socket_timeout=1)
+    try:
+        client.ping()
+    except redis.RedisError as exc:
+        skip_or_fail(f"Redis on 127.0.0.1:6379 is not available: {exc}")
+    finally:
+        client.close()
+    return REDIS_URL
+
+
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     return Settings(data_dir=tmp_path, api_key=API_KEY,

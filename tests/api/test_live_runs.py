@@ -54,7 +54,7 @@ def test_run_started_leaves_before_any_tool_finishes(live_server: LiveServer) ->
                       headers=headers, timeout=10) as r:
         first = _read_events(r, stop_after=1)[0]
         elapsed = time.perf_counter() - started
-        buffered = [e.type for e in live_server.app.state.resources.runs.peek("run-l1").events]
+        buffered = [e.type for e in live_server.app.state.resources.runs.held("run-l1").events]
         assert first.json["type"] == "RUN_STARTED"
         assert "TOOL_CALL_RESULT" not in buffered, "the first event waited for a tool"
         assert elapsed < 1.0
@@ -66,7 +66,7 @@ def test_dropped_client_resumes_without_gaps_or_duplicates(live_server: LiveServ
     with httpx.stream("POST", f"{url}/v1/agent/run", json=_body("run-l2"), headers=headers,
                       timeout=10) as r:
         head = _read_events(r, stop_after=6)  # drop mid-run
-    record = live_server.app.state.resources.runs.peek("run-l2")
+    record = live_server.app.state.resources.runs.held("run-l2")
     assert not record.finished, "the test must drop the connection while the run is still going"
     with httpx.stream("GET", f"{url}/v1/runs/run-l2/events",
                       headers={**headers, "Last-Event-ID": head[-1].id}, timeout=10) as r:
@@ -107,7 +107,7 @@ def test_a_dropped_chat_stream_resumes_like_use_chat_does(live_server: LiveServe
         run_id = r.headers["x-sarto-run-id"]
         dropped = _read_events(r, stop_after=3)
     assert [e.json["type"] for e in dropped][:1] == ["start"]
-    assert not live_server.app.state.resources.runs.peek(run_id).finished, "the turn ended before the drop"
+    assert not live_server.app.state.resources.runs.held(run_id).finished, "the turn ended before the drop"
 
     other = _token(live_server, "S-OTHER-2")
     assert httpx.get(f"{live_server.base_url}/v1/chat/chat-resume-1/stream", headers=other).status_code == 404

@@ -206,7 +206,7 @@ async def chat_stream(chat_id: Annotated[Id, Path()], shopper: ShopperDep, resou
     UI message stream again, or 204 when none is running (the answer is then in GET /v1/threads/{id})."""
     shop = resources.shop()
     await asyncio.to_thread(check_thread_owner, shop, chat_id, shopper.shopper_id)
-    record = resources.runs.active_for_thread(chat_id, shopper.shopper_id)
+    record = await resources.runs.active_for_thread(chat_id, shopper.shopper_id)
     if record is None:  # none running here; one that was running when the server died has ended
         lost = await asyncio.to_thread(orphaned_run_of_thread, shop, chat_id, shopper.shopper_id, shop_now())
         if lost is not None:
@@ -238,7 +238,7 @@ async def run_json(body: RunBody, shopper: ShopperDep, assistant: AssistantDep,
                    resources: ResourcesDep, http: Request, response: Response) -> dict[str, Any]:
     thread_id = body.thread_id
     if thread_id is None and body.idempotency_key:  # a retry continues the first try's new thread
-        earlier = resources.runs.by_key(shopper.shopper_id, body.idempotency_key)
+        earlier = await resources.runs.by_key(shopper.shopper_id, body.idempotency_key)
         thread_id = earlier.thread_id if earlier is not None else None
     thread_id = thread_id or f"t-{uuid.uuid4().hex[:20]}"
     run_id = f"run-{uuid.uuid4().hex[:20]}"
@@ -248,11 +248,9 @@ async def run_json(body: RunBody, shopper: ShopperDep, assistant: AssistantDep,
                     context=body.context.model_dump(exclude_none=True) if body.context else None)
     started = await start_run(resources.runs, assistant, request, run_id, resources.metrics,
                               resources.shop(), streamed=False)
-    record = started.record
     if started.replayed:
         response.headers["Idempotent-Replayed"] = "true"
-    while not record.finished:
-        await resources.runs.wait(run_id, len(record.events), timeout=5.0)
+    record = await resources.runs.settled(started.record.run_id)
     if record.error:
         status = _ERROR_STATUS.get(record.error["code"], 500)
         raise ApiError(status, record.error["code"], record.error["message"], run_id=record.run_id)
@@ -282,22 +280,21 @@ async def run_events(run_id: RunIdPath, shopper: ShopperDep, runs: RunStoreDep, 
                          max_length=128, description="`<run_id>:<seq>` of the last event received; "
                          "another value starts the stream from its first event")] = None) -> Any:
     seq = _after(run_id, after, last_event_id)
-    if runs.peek(run_id) is None:  # not held by this process: ended, or its process died mid-run
+    if await runs.peek(run_id) is None:  # no live worker holds it: ended, or its worker died mid-run
         lost = await asyncio.to_thread(orphaned_run, shop, run_id, shopper.shopper_id, shop_now())
         if lost:
             return sse_response(lost_run_sse(run_id, seq))
-    runs.get(run_id, shopper.shopper_id)  # 404 unless it is this shopper's run
+    await runs.get(run_id, shopper.shopper_id)  # 404 unless it is this shopper's run
     return sse_response(agui_sse(runs, run_id, seq))
 
 
 @router.post("/v1/runs/{run_id}/cancel", summary="Stop a running turn",
              responses=problem_responses(401, NOT_YOURS, (409, "The run already ended (`conflict`).")))
 async def cancel_run(run_id: RunIdPath, shopper: ShopperDep, runs: RunStoreDep) -> dict[str, str]:
-    record = runs.get(run_id, shopper.shopper_id)
-    if not runs.cancel(run_id):
+    record = await runs.get(run_id, shopper.shopper_id)
+    if not await runs.cancel(run_id):
         raise ApiError(409, "conflict", (f"Il run è già terminato ({record.status}).",
                                          f"The run already ended ({record.status})."),
                        run_status=record.status)
-    while not record.finished:  # the task writes RUN_ERROR "cancelled" before it ends
-        await runs.wait(run_id, len(record.events), timeout=1.0)
+    await runs.settled(run_id)  # the task writes RUN_ERROR "cancelled" before it ends
     return {"status": "cancelled", "run_id": run_id}

@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import anyio.from_thread
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -52,7 +53,8 @@ def _client_ip(request: Request) -> str:
 
 
 @router.post("/v1/auth/guest", response_model=TokenAnswer, summary="A guest token for this device",
-             description="Rate-limited per client address (10 at once, then one every 6 seconds).",
+             description="Rate-limited per client address: 10 in any minute, counted across every "
+                         "worker when they share Redis (SARTO_REDIS_URL).",
              responses=problem_responses(429))
 def guest_token(body: GuestBody, request: Request, settings: SettingsDep, shop: ShopDep,
                 resources: ResourcesDep) -> dict[str, Any]:
@@ -84,7 +86,8 @@ def shopper_token(body: ShopperTokenBody, _key: ApiKeyDep, settings: SettingsDep
         # Threads first: dropping the guest row afterwards must not cascade to their conversations.
         assistant.merge_threads(guest.shopper_id, body.shopper_id)
         merge_guest(shop, guest.shopper_id, body.shopper_id)
-        resources.runs.reassign(guest.shopper_id, body.shopper_id)
+        # a plain route runs in a worker thread: the run store is async (Redis), so hop to the loop
+        anyio.from_thread.run(resources.runs.reassign, guest.shopper_id, body.shopper_id)
     return issue_tokens(settings, body.shopper_id, "shopper", token_version(shop, body.shopper_id))
 
 

@@ -6,13 +6,15 @@ Routes validate and translate; the logic is the tools' (tools/catalog/, tools/st
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Iterable
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 
-from agent.server.deps import ApiKeyDep, ShopDep
+from agent.server.catalog_watch import STOCK_CHANNEL
+from agent.server.deps import ApiKeyDep, ResourcesDep, ShopDep
 from agent.server.fields import STORE_CODE_MAX, SizeLabel, VariantId, Whole, is_known_city, known_cities
 from agent.server.openapi import problem_responses, shop_values
 from agent.server.problems import ApiError, not_found
@@ -26,6 +28,8 @@ from tools.stock.inventory import set_stock
 from tools.stock.stores import find_nearby_stores, store_map
 from tools.table import TOOLS
 from tools.taxonomy import CATEGORIES, COLOURS, DEPARTMENTS, LOCATION_ONLINE, OCCASIONS, SEASONS
+
+log = logging.getLogger("sarto.server")
 
 router = APIRouter(tags=["catalog"])
 Lang = Literal["it", "en"]
@@ -197,5 +201,12 @@ class InventoryBody(BaseModel):
 
 @router.post("/v1/inventory", summary="Bulk stock levels (retailer backend)",
              responses=problem_responses(401, (404, "A variant the shop does not have (`unknown_variant`).")))
-def post_inventory(body: InventoryBody, _key: ApiKeyDep, shop: ShopDep) -> dict[str, int]:
-    return {"updated": set_stock(shop, [u.model_dump() for u in body.updates])}
+def post_inventory(body: InventoryBody, _key: ApiKeyDep, shop: ShopDep,
+                   resources: ResourcesDep) -> dict[str, int]:
+    updated = set_stock(shop, [u.model_dump() for u in body.updates])
+    if resources.redis_client is not None:  # the other workers reload their stock snapshot
+        try:
+            resources.redis_client.publish(STOCK_CHANNEL, "inventory")
+        except Exception:  # stored anyway; the others see it at their next import poll or restart
+            log.warning("could not announce a stock update on Redis", exc_info=True)
+    return {"updated": updated}

@@ -134,7 +134,7 @@ async def erase_shopper(shopper_id: ShopperId, caller: OwnerOrBackendDep, shop: 
                         assistant: AssistantDep, runs: RunStoreDep) -> Response:
     if not await asyncio.to_thread(shopper_exists, shop, shopper_id):
         raise not_found("shopper")
-    runs.delete_for_shopper(shopper_id)  # stops live runs first, so none writes after erasure
+    await runs.delete_for_shopper(shopper_id)  # stops live runs first, so none writes after erasure
     await asyncio.to_thread(assistant.delete_shopper_threads, shopper_id)
     await asyncio.to_thread(erase_rows, shop, shopper_id)
     return Response(status_code=204)

@@ -21,7 +21,7 @@ from ag_ui.core import BaseEvent
 from agent.events import ErrorEvent, TurnRequest
 from agent.server.metrics import Metrics
 from agent.server.problems import ApiError
-from agent.server.runs.store import InMemoryRunStore, RunRecord
+from agent.server.runs.store import RunRecord, RunStore
 from agent.server.wire.agui import AguiMapper, encode
 from agent.surfaces import AssistantProtocol
 from tools.clock import shop_now
@@ -32,7 +32,7 @@ from tools.shoppers.runs import finish_run, record_run
 log = logging.getLogger("sarto.server.runs")
 
 
-async def _write(store: InMemoryRunStore, run_id: str, events: list[BaseEvent]) -> None:
+async def _write(store: RunStore, run_id: str, events: list[BaseEvent]) -> None:
     for event in events:
         await store.append(run_id, event.type.value, encode(event))
 
@@ -54,7 +54,7 @@ class Started:
     replayed: bool  # a retry with the same idempotency key: the first run, not a new turn
 
 
-async def start_run(store: InMemoryRunStore, assistant: AssistantProtocol, request: TurnRequest,
+async def start_run(store: RunStore, assistant: AssistantProtocol, request: TurnRequest,
                     run_id: str, metrics: Metrics, shop: Shop, streamed: bool = True) -> Started:
     """Claim the thread (404 if it is another shopper's) and record the run with the shopper's
     message (one write, before the turn: it survives the process), then run the turn in the
@@ -62,7 +62,7 @@ async def start_run(store: InMemoryRunStore, assistant: AssistantProtocol, reque
     answers again."""
     asked = fingerprint(request)
     if request.idempotency_key:
-        earlier = store.by_key(request.shopper_id, request.idempotency_key)
+        earlier = await store.by_key(request.shopper_id, request.idempotency_key)
         if earlier is not None:
             if earlier.fingerprint != asked:
                 raise ApiError(409, "idempotency_key_reused", (
@@ -75,7 +75,7 @@ async def start_run(store: InMemoryRunStore, assistant: AssistantProtocol, reque
         return new
 
     new_thread = await asyncio.to_thread(claim_and_record)
-    record = store.create(run_id, request.shopper_id, request.thread_id, request.idempotency_key, asked)
+    record = await store.create(run_id, request.shopper_id, request.thread_id, request.idempotency_key, asked)
     mapper = AguiMapper(request.thread_id, run_id)
     await _write(store, run_id, mapper.start(request.layout))
     metrics.runs_started.inc()
@@ -85,7 +85,7 @@ async def start_run(store: InMemoryRunStore, assistant: AssistantProtocol, reque
     return Started(record, replayed=False)
 
 
-async def _drive(store: InMemoryRunStore, assistant: AssistantProtocol, request: TurnRequest,
+async def _drive(store: RunStore, assistant: AssistantProtocol, request: TurnRequest,
                  new_thread: bool, mapper: AguiMapper, metrics: Metrics, shop: Shop,
                  streamed: RunRecord | None) -> None:
     run_id = mapper.run_id
@@ -95,7 +95,7 @@ async def _drive(store: InMemoryRunStore, assistant: AssistantProtocol, request:
     try:
         if streamed is not None:
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(streamed.first_sent.wait(), FIRST_EVENT_GRACE_S)
+                await asyncio.wait_for(store.first_sent(run_id).wait(), FIRST_EVENT_GRACE_S)
         async for item in assistant.astream(request, new_thread=new_thread):
             if first_event_at is None:
                 first_event_at = time.perf_counter()
@@ -115,7 +115,7 @@ async def _drive(store: InMemoryRunStore, assistant: AssistantProtocol, request:
             await _write(store, run_id, mapper.fail(**error))
     except asyncio.CancelledError:
         status, error = "cancelled", {"code": "cancelled", "message": "run cancelled"}
-        if store.peek(run_id) is not None:
+        if await store.peek(run_id) is not None:
             await _write(store, run_id, mapper.fail("cancelled", "The run was cancelled."))
         await store.finish(run_id, status, None, error)
         metrics.runs_finished.labels(status=status).inc()

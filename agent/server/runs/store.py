@@ -1,9 +1,9 @@
 """Per-run event buffers: the run writes AG-UI events here from a background task and every SSE
 response reads them back, so a dropped client resumes after any seq and a cancel stops the run.
 
-`RunStore` is the interface (an in-process implementation here; a Redis/PostgreSQL one would let
-several workers serve the same run). Memory is bounded: finished runs expire after `ttl_s`, and at
-most `max_runs` are kept; a run's idempotency key is remembered as long as the run is.
+`RunStore` is the interface: in-process here (the embedded default), in Redis in
+`redis_store.py` (several workers serve the same run). Memory is bounded: finished runs expire
+after `ttl_s`, and at most `max_runs` are kept; a run's idempotency key is remembered as long as the run is.
 """
 
 from __future__ import annotations
@@ -46,50 +46,70 @@ class RunRecord:
 
 
 class RunStore(Protocol):
-    def create(self, run_id: str, shopper_id: str, thread_id: str, idempotency_key: str | None = None,
-               fingerprint: str = "") -> RunRecord: ...
+    """Where runs and their events live: this process (`InMemoryRunStore`) or Redis, shared by
+    every worker (`agent.server.runs.redis_store.RedisRunStore`)."""
 
-    def by_key(self, shopper_id: str, idempotency_key: str) -> RunRecord | None:
+    async def start(self) -> None: ...
+
+    async def create(self, run_id: str, shopper_id: str, thread_id: str, idempotency_key: str | None = None,
+                     fingerprint: str = "") -> RunRecord: ...
+
+    async def by_key(self, shopper_id: str, idempotency_key: str) -> RunRecord | None:
         """The shopper's run started with this idempotency key, while it is kept."""
         ...
 
-    def get(self, run_id: str, shopper_id: str) -> RunRecord:
+    async def get(self, run_id: str, shopper_id: str) -> RunRecord:
         """The run, if it is this shopper's; otherwise ApiError 404 (never 403)."""
         ...
 
     async def append(self, run_id: str, type_: str, data: str) -> int: ...
 
-    def read_after(self, run_id: str, seq: int) -> list[BufferedEvent]: ...
+    async def read_after(self, run_id: str, seq: int) -> list[BufferedEvent]: ...
 
     async def wait(self, run_id: str, seq: int, timeout: float) -> None:
         """Return when there is an event after `seq`, the run finished, or `timeout` passed."""
         ...
 
+    async def settled(self, run_id: str) -> RunRecord:
+        """The run once it has ended."""
+        ...
+
     async def finish(self, run_id: str, status: str, result: dict[str, Any] | None = None,
                      error: dict[str, str] | None = None) -> None: ...
 
-    def cancel(self, run_id: str) -> bool:
-        """Ask the run to stop; False when it had already finished."""
+    async def cancel(self, run_id: str) -> bool:
+        """Ask the run to stop, wherever it runs; False when it had already finished."""
         ...
 
-    def delete_for_shopper(self, shopper_id: str) -> int: ...
+    async def delete_for_shopper(self, shopper_id: str) -> int: ...
 
-    def count(self) -> int: ...
-
-    def peek(self, run_id: str) -> RunRecord | None:
-        """The run whoever owns it (for the server's own use, never for answering a request)."""
+    def count(self) -> int:
+        """Runs this process holds."""
         ...
 
-    def active_for_thread(self, thread_id: str, shopper_id: str) -> RunRecord | None:
+    async def peek(self, run_id: str) -> RunRecord | None:
+        """The run whoever owns it (for the server's own use, never for answering a request);
+        None when no live worker holds it."""
+        ...
+
+    async def active_for_thread(self, thread_id: str, shopper_id: str) -> RunRecord | None:
         """The thread's newest run if it is still running (for stream resume); ApiError 404 when
         that run is another shopper's."""
         ...
 
     def attach_task(self, run_id: str, task: asyncio.Task[None]) -> None: ...
 
-    def reassign(self, from_shopper: str, to_shopper: str) -> None: ...
+    def first_sent(self, run_id: str) -> asyncio.Event:
+        """Set once a client got the run's first event (the run waits a moment for it)."""
+        ...
+
+    def mark_sent(self, run_id: str) -> None: ...
+
+    async def reassign(self, from_shopper: str, to_shopper: str) -> None: ...
 
     async def cancel_all(self) -> None: ...
+
+    async def close(self) -> None: ...
 
 
 class InMemoryRunStore:
@@ -106,7 +126,7 @@ class InMemoryRunStore:
         self._keys: dict[tuple[str, str], str] = {}  # (shopper_id, idempotency key) -> run_id
 
     # -- lifecycle --------------------------------------------------------------------------
-    def create(self, run_id: str, shopper_id: str, thread_id: str, idempotency_key: str | None = None,
+    async def create(self, run_id: str, shopper_id: str, thread_id: str, idempotency_key: str | None = None,
                fingerprint: str = "") -> RunRecord:
         self.expire()
         if run_id in self._runs:
@@ -119,7 +139,27 @@ class InMemoryRunStore:
             self._keys[(shopper_id, idempotency_key)] = run_id
         return record
 
-    def by_key(self, shopper_id: str, idempotency_key: str) -> RunRecord | None:
+    async def start(self) -> None:
+        """Nothing to start: one process holds every run."""
+
+    def first_sent(self, run_id: str) -> asyncio.Event:
+        record = self._runs.get(run_id)
+        return record.first_sent if record is not None else asyncio.Event()
+
+    def mark_sent(self, run_id: str) -> None:
+        record = self._runs.get(run_id)
+        if record is not None:
+            record.first_sent.set()
+
+    async def settled(self, run_id: str) -> RunRecord:
+        record = self._runs.get(run_id)
+        if record is None:
+            raise not_found("run")
+        while not record.finished:
+            await self.wait(run_id, len(record.events), timeout=5.0)
+        return record
+
+    async def by_key(self, shopper_id: str, idempotency_key: str) -> RunRecord | None:
         record = self._runs.get(self._keys.get((shopper_id, idempotency_key), ""))
         return record if record is not None and record.shopper_id == shopper_id else None
 
@@ -145,20 +185,24 @@ class InMemoryRunStore:
         self._keys = {k: rid for k, rid in self._keys.items() if rid in self._runs}
 
     # -- access -----------------------------------------------------------------------------
-    def get(self, run_id: str, shopper_id: str) -> RunRecord:
+    async def get(self, run_id: str, shopper_id: str) -> RunRecord:
         record = self._runs.get(run_id)
         if record is None or record.shopper_id != shopper_id:
             raise not_found("run")
         return record
 
-    def peek(self, run_id: str) -> RunRecord | None:
+    async def peek(self, run_id: str) -> RunRecord | None:
+        return self._runs.get(run_id)
+
+    def held(self, run_id: str) -> RunRecord | None:
+        """The live record this process holds (events included), read without awaiting."""
         return self._runs.get(run_id)
 
     def count(self) -> int:
         """Runs kept in memory (running, or finished within the ttl)."""
         return len(self._runs)
 
-    def active_for_thread(self, thread_id: str, shopper_id: str) -> RunRecord | None:
+    async def active_for_thread(self, thread_id: str, shopper_id: str) -> RunRecord | None:
         record = self._runs.get(self._latest.get(thread_id, ""))
         if record is not None and record.shopper_id != shopper_id:
             raise not_found("chat")
@@ -174,7 +218,7 @@ class InMemoryRunStore:
             record.changed.notify_all()
         return seq
 
-    def read_after(self, run_id: str, seq: int) -> list[BufferedEvent]:
+    async def read_after(self, run_id: str, seq: int) -> list[BufferedEvent]:
         record = self._runs.get(run_id)
         if record is None:
             return []
@@ -200,7 +244,7 @@ class InMemoryRunStore:
         async with record.changed:
             record.changed.notify_all()
 
-    def cancel(self, run_id: str) -> bool:
+    async def cancel(self, run_id: str) -> bool:
         task = self._tasks.get(run_id)
         record = self._runs.get(run_id)
         if task is None or task.done() or record is None or record.finished:
@@ -208,7 +252,7 @@ class InMemoryRunStore:
         task.cancel()
         return True
 
-    def delete_for_shopper(self, shopper_id: str) -> int:
+    async def delete_for_shopper(self, shopper_id: str) -> int:
         mine = [rid for rid, r in self._runs.items() if r.shopper_id == shopper_id]
         for rid in mine:
             task = self._tasks.get(rid)
@@ -217,13 +261,16 @@ class InMemoryRunStore:
             del self._runs[rid]
         return len(mine)
 
-    def reassign(self, from_shopper: str, to_shopper: str) -> None:
+    async def reassign(self, from_shopper: str, to_shopper: str) -> None:
         """A guest logged in: their runs (still resumable) now belong to the shopper."""
         for record in self._runs.values():
             if record.shopper_id == from_shopper:
                 record.shopper_id = to_shopper
         self._keys = {(to_shopper if owner == from_shopper else owner, key): rid
                       for (owner, key), rid in self._keys.items()}
+
+    async def close(self) -> None:
+        """Nothing to close: the runs die with the process."""
 
     async def cancel_all(self) -> None:
         """On shutdown: stop every live run and wait for them to write their last event."""

@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 from ag_ui.core import RunErrorEvent
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
-from agent.server.runs.store import BufferedEvent, InMemoryRunStore
+from agent.server.runs.store import BufferedEvent, RunStore
 from agent.server.wire import ai_sdk
 from agent.server.wire.agui import TERMINAL_TYPES, encode
 
@@ -19,31 +19,29 @@ SSE_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
 AI_SDK_HEADERS = {**SSE_HEADERS, **ai_sdk.HEADERS}
 
 
-async def buffered(store: InMemoryRunStore, run_id: str, after: int) -> AsyncIterator[BufferedEvent]:
+async def buffered(store: RunStore, run_id: str, after: int) -> AsyncIterator[BufferedEvent]:
     """Every event after `after`, then live ones until the run's terminal event."""
     seq = after
     while True:
-        events = store.read_after(run_id, seq)
+        events = await store.read_after(run_id, seq)
         for event in events:
             seq = event.seq
             yield event
             if event.type in TERMINAL_TYPES:
                 return
-        record = store.peek(run_id)
-        if record is None or (record.finished and not store.read_after(run_id, seq)):
+        record = await store.peek(run_id)
+        if record is None or (record.finished and not await store.read_after(run_id, seq)):
             return
         if not events:
             await store.wait(run_id, seq, timeout=5.0)
 
 
-def _mark_sent(store: InMemoryRunStore, run_id: str) -> None:
+def _mark_sent(store: RunStore, run_id: str) -> None:
     # Resumed after the first yield: the server has handed that event to the socket.
-    record = store.peek(run_id)
-    if record is not None:
-        record.first_sent.set()
+    store.mark_sent(run_id)
 
 
-async def agui_sse(store: InMemoryRunStore, run_id: str, after: int) -> AsyncIterator[ServerSentEvent]:
+async def agui_sse(store: RunStore, run_id: str, after: int) -> AsyncIterator[ServerSentEvent]:
     first = True
     async for event in buffered(store, run_id, after):
         yield ServerSentEvent(data=event.data, id=f"{run_id}:{event.seq}",
@@ -58,7 +56,7 @@ def sse_response(body: AsyncIterator[ServerSentEvent], headers: dict[str, str] |
     return EventSourceResponse(body, sep=SEP, ping=15, headers=headers or SSE_HEADERS)
 
 
-async def ai_sdk_sse(store: InMemoryRunStore, run_id: str) -> AsyncIterator[ServerSentEvent]:
+async def ai_sdk_sse(store: RunStore, run_id: str) -> AsyncIterator[ServerSentEvent]:
     translator = ai_sdk.AiSdkTranslator()
     async for event in buffered(store, run_id, 0):
         for chunk in translator.chunks(json.loads(event.data)):
