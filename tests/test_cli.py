@@ -16,7 +16,8 @@ SARTO = [sys.executable, "-m", "agent.cli"]
 
 def sarto(args: list[str], data_dir: Path | None = None,
           timeout: float = 180) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
+    env = {k: v for k, v in os.environ.items() if k != "SARTO_REDIS_URL"}  # the embedded default
+    env["HF_HUB_OFFLINE"] = "1"
     if data_dir is not None:
         env["SARTO_DATA_DIR"] = str(data_dir)
     return subprocess.run([*SARTO, *args], capture_output=True, text=True, timeout=timeout, env=env,
@@ -71,6 +72,7 @@ def test_ask_measures_distances_from_the_coordinates_given(shop: Any) -> None:
     (["ask", "ciao", "--lat", "40.8"], "--lon"),
     (["ask", "ciao", "--lat", "140", "--lon", "14"], "--lat"),
     (["seed", "--products", "3"], "--products"),
+    (["serve", "--port", "8799", "--workers", "2"], "SARTO_REDIS_URL"),  # workers share runs via Redis
 ])
 def test_bad_input_exits_2_with_a_message_not_a_traceback(shop: Any, args: list[str], says: str) -> None:
     result = sarto(args, data_dir=shop.data_dir)

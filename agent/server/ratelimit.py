@@ -14,7 +14,8 @@ from limits.strategies import MovingWindowRateLimiter
 
 log = logging.getLogger("sarto.server")
 
-# Per client address: 10 at once, then one every 6 s on average (what the old token bucket allowed).
+# Per client address: 10 in any minute (the old token bucket's burst and average rate; after a
+# burst the next sign-up waits for the window, not 6 s).
 GUEST_SIGNUPS = parse("10/minute")
 KEY_PREFIX = "sarto:limits"
 # After Redis fails, how long this process counts on its own before asking Redis again: a Redis
