@@ -134,3 +134,14 @@ async def test_a_run_whose_worker_died_is_no_longer_held() -> None:
         for runs in (dying, other):
             await runs.cancel_all()
             await runs.redis.aclose()
+
+
+async def test_a_guest_who_signs_in_keeps_their_runs_and_keys(store: RunStore) -> None:
+    await store.create("r1", "G-1", "t-1", idempotency_key="k1", fingerprint="f")
+    await store.create("r2", "S-3", "t-2")
+    await store.reassign("G-1", "S-1")
+    assert (await store.get("r1", "S-1")).thread_id == "t-1"
+    assert (await store.by_key("S-1", "k1")) is not None and await store.by_key("G-1", "k1") is None
+    with pytest.raises(ApiError):
+        await store.get("r1", "G-1")
+    assert (await store.get("r2", "S-3")).shopper_id == "S-3"  # nobody else's runs move

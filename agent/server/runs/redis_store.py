@@ -6,6 +6,7 @@ Layout (all keys under `prefix`):
 - `run:<id>:events`   stream: one entry per AG-UI event, with the explicit id `0-<seq>` (so a resume
                       after `<run_id>:<seq>` is an XRANGE and a live tail an XREAD BLOCK)
 - `thread:<id>`       the thread's newest run; `key:<shopper>:<key>` a run's idempotency key
+- `shopper:<id>:runs` the shopper's runs (erasure and a guest's login touch only those)
 - `worker:<id>`       a worker's heartbeat (expires when the worker dies: its running runs are lost)
 - channel `cancel`    run ids to cancel: the worker running one stops its task
 Every key of a run expires `ttl_s` after the run ends (and after `running_ttl_s` at most).
@@ -53,6 +54,9 @@ class RedisRunStore:
 
     def _key(self, shopper_id: str, key: str) -> str:
         return f"{self.prefix}key:{shopper_id}:{key}"
+
+    def _mine(self, shopper_id: str) -> str:  # the shopper's runs, for erasure and a guest's login
+        return f"{self.prefix}shopper:{shopper_id}:runs"
 
     def _worker(self, worker: str) -> str:
         return f"{self.prefix}worker:{worker}"
@@ -103,6 +107,8 @@ class RedisRunStore:
             pipe.hset(self._run(run_id), mapping=fields)
             pipe.expire(self._run(run_id), self.running_ttl_s)
             pipe.set(self._thread(thread_id), run_id, ex=self.running_ttl_s)
+            pipe.sadd(self._mine(shopper_id), run_id)
+            pipe.expire(self._mine(shopper_id), self.running_ttl_s)
             if idempotency_key:
                 pipe.set(self._key(shopper_id, idempotency_key), run_id, ex=self.running_ttl_s)
             await pipe.execute()
@@ -227,27 +233,29 @@ class RedisRunStore:
         """Runs this worker is running now."""
         return sum(1 for t in self._tasks.values() if not t.done())
 
+    async def _runs_of(self, shopper_id: str) -> list[str]:
+        return [_str(m) for m in await self.redis.smembers(self._mine(shopper_id))]
+
     async def delete_for_shopper(self, shopper_id: str) -> int:
         gone = 0
-        async for key in self.redis.scan_iter(match=f"{self.prefix}run:*", count=500):
-            name = _str(key)
-            if name.endswith(":events"):
-                continue
-            if _str(await self.redis.hget(name, "shopper")) == shopper_id:
-                run_id = name.removeprefix(f"{self.prefix}run:")
-                await self.cancel(run_id)
-                await self.redis.delete(name, self._events(run_id))
-                gone += 1
+        for run_id in await self._runs_of(shopper_id):
+            await self.cancel(run_id)
+            key = _str(await self.redis.hget(self._run(run_id), "key"))
+            gone += int(await self.redis.delete(self._run(run_id), self._events(run_id)) > 0)
+            if key:
+                await self.redis.delete(self._key(shopper_id, key))
+        await self.redis.delete(self._mine(shopper_id))
         return gone
 
     async def reassign(self, from_shopper: str, to_shopper: str) -> None:
-        async for key in self.redis.scan_iter(match=f"{self.prefix}run:*", count=500):
-            name = _str(key)
-            if not name.endswith(":events") and _str(await self.redis.hget(name, "shopper")) == from_shopper:
-                await self.redis.hset(name, "shopper", to_shopper)
-        async for key in self.redis.scan_iter(match=f"{self.prefix}key:{from_shopper}:*", count=500):
-            name = _str(key)
-            await self.redis.rename(name, name.replace(f"key:{from_shopper}:", f"key:{to_shopper}:", 1))
+        for run_id in await self._runs_of(from_shopper):
+            await self.redis.hset(self._run(run_id), "shopper", to_shopper)
+            key = _str(await self.redis.hget(self._run(run_id), "key"))
+            if key and await self.redis.exists(self._key(from_shopper, key)):
+                await self.redis.rename(self._key(from_shopper, key), self._key(to_shopper, key))
+            await self.redis.sadd(self._mine(to_shopper), run_id)
+        await self.redis.expire(self._mine(to_shopper), self.running_ttl_s)
+        await self.redis.delete(self._mine(from_shopper))
 
     async def cancel_all(self) -> None:
         """On shutdown: stop this worker's live runs and its background tasks."""
