@@ -171,11 +171,33 @@ def serve(
         if not settings.redis_url:
             fail("--workers above 1 needs SARTO_REDIS_URL (e.g. redis://127.0.0.1:6379/0): runs, "
                  "cancels and rate limits are shared through it")
-        # each worker builds its own app from the environment (uvicorn forks by import string)
-        uvicorn.run("agent.server.app:app_from_environment", factory=True, host=bind,
-                    port=port or settings.port, workers=workers, proxy_headers=False, log_level="info")
+        _serve_workers(bind, port or settings.port, workers)
         return
     uvicorn.Server(server_config(create_app(settings), bind, port or settings.port, log_level="info")).run()
+
+
+def _serve_workers(host: str, port: int, workers: int) -> None:
+    import logging.config
+    import shutil
+
+    import uvicorn
+    from uvicorn.config import LOGGING_CONFIG
+
+    from agent.server.metrics import share_between_workers
+
+    # before the workers exist: each is a fresh process that picks its metrics mode on import
+    metrics_dir, operators = share_between_workers()
+    logging.config.dictConfig(LOGGING_CONFIG)  # uvicorn's format, ahead of uvicorn itself
+    logging.getLogger("uvicorn.error").info(
+        "/metrics sums the %d workers' files in %s (%s)", workers, metrics_dir,
+        "PROMETHEUS_MULTIPROC_DIR, emptied of the last run's files" if operators else "private, temporary")
+    try:
+        # each worker builds its own app from the environment (uvicorn spawns by import string)
+        uvicorn.run("agent.server.app:app_from_environment", factory=True, host=host, port=port,
+                    workers=workers, proxy_headers=False, log_level="info")
+    finally:
+        if not operators:
+            shutil.rmtree(metrics_dir, ignore_errors=True)
 
 
 def _loopback(host: str) -> bool:
