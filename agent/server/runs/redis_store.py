@@ -40,6 +40,7 @@ class RedisRunStore:
         self.worker = uuid.uuid4().hex[:12]
         self._tasks: dict[str, asyncio.Task[None]] = {}
         self._sent: dict[str, asyncio.Event] = {}  # runs of this worker: a client got RUN_STARTED
+        self._seq: dict[str, int] = {}  # runs of this worker: the last event's seq (only it appends)
         self._background: list[asyncio.Task[None]] = []
 
     # -- keys -------------------------------------------------------------------------------
@@ -113,6 +114,7 @@ class RedisRunStore:
                 pipe.set(self._key(shopper_id, idempotency_key), run_id, ex=self.running_ttl_s)
             await pipe.execute()
         self._sent[run_id] = asyncio.Event()
+        self._seq[run_id] = 0
         return RunRecord(run_id, shopper_id, thread_id, idempotency_key=idempotency_key,
                          fingerprint=fingerprint)
 
@@ -122,6 +124,7 @@ class RedisRunStore:
         def done(_t: asyncio.Task[None]) -> None:
             self._tasks.pop(run_id, None)
             self._sent.pop(run_id, None)
+            self._seq.pop(run_id, None)
         task.add_done_callback(done)
 
     def first_sent(self, run_id: str) -> asyncio.Event:
@@ -133,11 +136,22 @@ class RedisRunStore:
             event.set()
 
     async def append(self, run_id: str, type_: str, data: str) -> int:
-        seq = int(await self.redis.hincrby(self._run(run_id), "seq", 1))
+        # only the worker that created the run appends to it, so it numbers the events itself and
+        # writes each in one round trip (the hash's seq is what other workers read)
+        if run_id in self._seq:
+            seq = self._seq[run_id] + 1
+        else:  # not created here (never expected): take the next number from the shared counter
+            seq = int(await self.redis.hincrby(self._run(run_id), "seq", 1))
         if seq > self.max_events:
             raise RuntimeError(f"run {run_id} exceeded {self.max_events} events")
-        await self.redis.xadd(self._events(run_id), {"t": type_, "d": data}, id=f"0-{seq}")
-        await self.redis.expire(self._events(run_id), self.running_ttl_s)
+        fresh = run_id not in self._seq
+        self._seq[run_id] = seq
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.xadd(self._events(run_id), {"t": type_, "d": data}, id=f"0-{seq}")
+            pipe.hset(self._run(run_id), "seq", str(seq))
+            if seq == 1 or fresh:
+                pipe.expire(self._events(run_id), self.running_ttl_s)
+            await pipe.execute()
         return seq
 
     async def finish(self, run_id: str, status: str, result: dict[str, Any] | None = None,
@@ -265,7 +279,6 @@ class RedisRunStore:
         await asyncio.gather(*tasks, *self._background, return_exceptions=True)
         with contextlib.suppress(Exception):
             await self.redis.delete(self._worker(self.worker))
-
 
     async def close(self) -> None:
         await self.redis.aclose()

@@ -30,7 +30,10 @@ async def buffered(store: RunStore, run_id: str, after: int) -> AsyncIterator[Bu
             if event.type in TERMINAL_TYPES:
                 return
         record = await store.peek(run_id)
-        if record is None or (record.finished and not await store.read_after(run_id, seq)):
+        if record is None:  # its worker died while this client waited: the run ends here, retryable
+            yield BufferedEvent(seq + 1, "RUN_ERROR", encode(lost_run_error()))
+            return
+        if record.finished and not await store.read_after(run_id, seq):
             return
         if not events:
             await store.wait(run_id, seq, timeout=5.0)
