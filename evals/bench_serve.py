@@ -118,15 +118,18 @@ def plan_shoppers(shop: Any, count: int, turns_each: int, prefix: str, seed: int
 
 def run_client(server: Server, shoppers: list[dict[str, Any]], mode: str, workdir: Path,
                window_s: float = 60.0, interval_s: float = 10.0, timeout_s: float = 30.0,
-               seed: int = 0) -> dict[str, Any]:
-    """The load client in its own process; returns its JSON (per-turn timings, server CPU)."""
+               seed: int = 0, kill_pid: int = 0, kill_at_s: float = 0.0) -> dict[str, Any]:
+    """The load client in its own process; returns its JSON (per-turn timings, server CPU). With
+    `kill_pid`, the client SIGKILLs that worker `kill_at_s` into the window and recovers cut turns."""
     plan = workdir / f"plan-{mode}-{len(shoppers)}-{secrets.token_hex(3)}.json"
     plan.write_text(json.dumps({"shoppers": shoppers}))
     cmd = [sys.executable, "-m", "evals.bench_serve_client", "--base", server.base, "--api-key",
            server.api_key, "--plan", str(plan), "--mode", mode, "--server-pid", str(server.pid),
            "--window", str(window_s), "--interval", str(interval_s), "--timeout", str(timeout_s),
            "--seed", str(seed)]
-    bound = len(shoppers) * (timeout_s + 5) if mode == "idle" else window_s + timeout_s + 120
+    if kill_pid:
+        cmd += ["--kill-pid", str(kill_pid), "--kill-at", str(kill_at_s)]
+    bound = len(shoppers) * (timeout_s + 5) if mode == "idle" else window_s + 3 * timeout_s + 120
     done = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=bound,
                           env={**os.environ, "PYTHONPATH": str(REPO)})
     plan.unlink(missing_ok=True)

@@ -73,6 +73,9 @@ def test_ask_measures_distances_from_the_coordinates_given(shop: Any) -> None:
     (["ask", "ciao", "--lat", "140", "--lon", "14"], "--lat"),
     (["seed", "--products", "3"], "--products"),
     (["serve", "--port", "8799", "--workers", "2"], "SARTO_REDIS_URL"),  # workers share runs via Redis
+    (["bench", "serve", "--workers", "1,2", "--database-url", "sqlite:///x.db"], "PostgreSQL"),
+    (["bench", "serve", "--kill-at", "70", "--window", "60"], "--kill-at"),
+    (["bench", "serve", "--workers", "1,x"], "--workers"),
 ])
 def test_bad_input_exits_2_with_a_message_not_a_traceback(shop: Any, args: list[str], says: str) -> None:
     result = sarto(args, data_dir=shop.data_dir)

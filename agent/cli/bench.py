@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -133,10 +134,53 @@ def bench_serve(
     interval: Annotated[float, typer.Option(min=0.5, max=120, help="seconds between a shopper's turns")
                         ] = 10.0,
     workdir: BenchWorkdir = Path("data/bench"),
+    workers: Annotated[str | None, typer.Option(
+        help="the scale path instead of the embedded default: `sarto serve --workers N` on PostgreSQL + "
+             "Redis for each N, comma separated (e.g. 1,2), back to back")] = None,
+    kill_at: Annotated[float | None, typer.Option(
+        min=1, help="with --workers 2: SIGKILL one worker this many seconds into one load step of the "
+                    "first --levels value; report what the cut shoppers got and the held units")] = None,
+    soak: Annotated[float | None, typer.Option(
+        min=10, max=3600, help="seconds of one load step (the first --levels value) on one worker of "
+                               "the scale path; report errors and the worker's RSS growth")] = None,
+    database_url: Annotated[str, typer.Option(help="PostgreSQL for the scale path (created if missing)")
+                            ] = "postgresql+psycopg://postgres@127.0.0.1:5432/sarto_bench",
+    redis_url: Annotated[str, typer.Option(help="Redis for the scale path: this database is EMPTIED "
+                                                "before each arm")] = "redis://127.0.0.1:6379/14",
 ) -> None:
-    """Time to first SSE event and first outfit card over HTTP; shoppers one worker sustains."""
-    from evals.bench_serve import run_serve_benchmark
+    """Time to first SSE event and first outfit card over HTTP; shoppers one worker sustains; with
+    --workers, --kill-at or --soak, the same on PostgreSQL + Redis."""
+    import logging
 
-    run_serve_benchmark(_counts(sizes, "--sizes"), workdir=workdir, idle_turns=idle_turns,
-                        levels=tuple(_counts(levels, "--levels", high=5000)), window_s=window,
-                        interval_s=interval)
+    level_list = tuple(_counts(levels, "--levels", high=5000))
+    size_list = _counts(sizes, "--sizes")
+    if workers is None and kill_at is None and soak is None:
+        from evals.bench_serve import run_serve_benchmark
+
+        run_serve_benchmark(size_list, workdir=workdir, idle_turns=idle_turns, levels=level_list,
+                            window_s=window, interval_s=interval)
+        return
+    if not database_url.startswith("postgresql"):
+        fail("--database-url must be a PostgreSQL URL (postgresql+psycopg://...)")
+    if len(size_list) != 1:
+        fail("--workers, --kill-at and --soak take one catalog size")
+    if kill_at is not None and kill_at >= window:
+        fail("--kill-at must fall inside --window")
+    arms = _counts(workers, "--workers", high=16) if workers is not None else []
+    from evals import bench_serve_workers as scale
+
+    logging.basicConfig(level=logging.WARNING)
+    workdir.mkdir(parents=True, exist_ok=True)
+    command = "sarto bench serve " + " ".join(sys.argv[3:]) if len(sys.argv) > 3 else "sarto bench serve"
+    typer.echo(scale.machine_line())
+    if arms:
+        reports = scale.run_arms(size_list[0], workdir, arms, level_list, window, interval, 1000.0,
+                                 database_url, redis_url)
+        typer.echo(scale.format_arms(reports, command, 1000.0))
+    if kill_at is not None:
+        killed = scale.run_kill(size_list[0], workdir, level_list[0], window, interval, kill_at,
+                                database_url, redis_url)
+        typer.echo(scale.format_kill(killed, command))
+    if soak is not None:
+        soaked = scale.run_soak(size_list[0], workdir, level_list[0], soak, interval, database_url, redis_url)
+        typer.echo(scale.format_soak(soaked, command))
