@@ -39,6 +39,10 @@ class Settings(BaseSettings):
                                      description="turns run at once; default 2, or 16 with an LLM")
 
     reservation_hold_minutes: int = 48 * 60
+    # the link printed as a QR on a paper receipt nobody's card matched, `{code}` replaced by its
+    # claim code: the retailer's app or site page that posts it to POST /v1/receipts/claim
+    receipt_claim_url: str | None = Field(default=None, pattern=r"^https?://[^\s]*\{code\}[^\s]*$",
+                                          description="e.g. https://shop.example/receipt?code={code}")
     api_key: str = Field(default=DEFAULT_API_KEY, description="the retailer backend's key")
     token_secret: str = Field(default=DEFAULT_TOKEN_SECRET)
     token_ttl_s: int = 900

@@ -32,6 +32,7 @@ _MISSING: dict[str, tuple[str, str]] = {
     "page": ("Pagina non trovata.", "Page not found."),
     "import": ("Importazione non trovata.", "Import not found."),
     "report": ("Rapporto non trovato.", "Report not found."),
+    "receipt_code": ("Nessuno scontrino ha questo codice.", "No receipt has this code."),
 }
 
 

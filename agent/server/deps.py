@@ -16,7 +16,7 @@ from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBea
 from agent.server.fields import Id
 from agent.server.metrics import Metrics
 from agent.server.problems import ApiError, language_of, not_found
-from agent.server.ratelimit import SharedLimit, guest_signup_limit
+from agent.server.ratelimit import SharedLimit, claim_failure_limit, guest_signup_limit
 from agent.server.runs.store import InMemoryRunStore, RunStore
 from agent.server.shared_redis import open_shared_redis
 from agent.server.tokens import Principal, require_current, verify_access
@@ -39,6 +39,7 @@ class Resources:
     metrics: Metrics = field(default_factory=Metrics)
     redis_client: redis.Redis | None = field(init=False, default=None)  # SARTO_REDIS_URL, shared
     guest_limiter: SharedLimit = field(init=False)
+    claim_limiter: SharedLimit = field(init=False)
     # False when the caller (a test) handed in its own assistant: the index then opens on first search
     index_at_start: bool = field(init=False)
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -54,6 +55,7 @@ class Resources:
 
             self.runs = RedisRunStore(Redis.from_url(url, socket_connect_timeout=2))
         self.guest_limiter = guest_signup_limit(url, self.redis_client)
+        self.claim_limiter = claim_failure_limit(url, self.redis_client)
         self.index_at_start = self.assistant_ is None
 
     def shop(self) -> Shop:

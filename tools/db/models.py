@@ -188,6 +188,20 @@ class Order(Base):
                                                   cascade="all, delete-orphan")
 
 
+class ReceiptClaim(Base):
+    """The one-time code printed on a paper receipt (as a QR) for a sale no loyalty card or email
+    matched: the shopper who scans it attaches the sale to their history. Only the code's SHA-256 is
+    kept, so the table never holds a code someone could use."""
+
+    __tablename__ = "receipt_claims"
+
+    order_id: Mapped[str] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), primary_key=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    issued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
 class OrderLine(Base):
     __tablename__ = "order_lines"
 

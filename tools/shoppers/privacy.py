@@ -9,7 +9,17 @@ from typing import Any
 from sqlalchemy import delete, select
 
 from tools.db.engine import rowcount, session_scope
-from tools.db.models import Event, Order, OrderLine, Reservation, ReservationItem, Run, Shopper, Thread
+from tools.db.models import (
+    Event,
+    Order,
+    OrderLine,
+    ReceiptClaim,
+    Reservation,
+    ReservationItem,
+    Run,
+    Shopper,
+    Thread,
+)
 from tools.db.shop import Shop
 from tools.errors import NotFound
 from tools.shapes import jsonable
@@ -59,6 +69,7 @@ def erase_rows(shop: Shop, shopper_id: str) -> dict[str, int]:
         counts["reservations"] = rowcount(session, delete(Reservation)
                                           .where(Reservation.shopper_id == shopper_id))
         session.execute(delete(OrderLine).where(OrderLine.order_id.in_(order_ids)))
+        session.execute(delete(ReceiptClaim).where(ReceiptClaim.order_id.in_(order_ids)))
         counts["orders"] = rowcount(session, delete(Order).where(Order.shopper_id == shopper_id))
         counts["events"] = rowcount(session, delete(Event).where(Event.shopper_id == shopper_id))
         session.execute(delete(Thread).where(Thread.shopper_id == shopper_id))

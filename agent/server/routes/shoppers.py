@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import math
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query, Response
@@ -12,7 +13,9 @@ from agent.server.deps import (
     ApiKeyDep,
     AssistantDep,
     OwnerOrBackendDep,
+    ResourcesDep,
     RunStoreDep,
+    SettingsDep,
     ShopDep,
     ShopperDep,
 )
@@ -20,11 +23,12 @@ from agent.server.fields import Id, Price, Whole
 from agent.server.openapi import problem_responses, shop_values
 from agent.server.problems import ApiError, not_found
 from tools.clock import CLOCK_SKEW, shop_now
+from tools.errors import ShopError
 from tools.shapes import BrowsingEvent, Moment
 from tools.shoppers.browsing import add_events
 from tools.shoppers.privacy import erase_rows, export_rows
 from tools.shoppers.profiles import shopper_exists
-from tools.shoppers.receipts import add_receipt
+from tools.shoppers.receipts import add_receipt, claim_receipt
 from tools.shoppers.runs import unanswered_messages
 
 router = APIRouter(tags=["shoppers"])
@@ -82,14 +86,50 @@ class ReceiptBody(BaseModel):
                             "(`unknown_variant`)."), FUTURE,
                  (422, "The body breaks this description (`validation_error`), or names a store the "
                        "shop does not have (`unknown_store`)."))})
-def post_receipt(body: ReceiptBody, _key: ApiKeyDep, shop: ShopDep, response: Response) -> dict[str, Any]:
+def post_receipt(body: ReceiptBody, _key: ApiKeyDep, shop: ShopDep, settings: SettingsDep,
+                 response: Response) -> dict[str, Any]:
     if body.placed_at > shop_now() + CLOCK_SKEW:
         raise ApiError(409, "in_the_future", ("placed_at è nel futuro.", "placed_at is in the future."))
     result = add_receipt(shop, body.receipt_id, body.store_code, body.placed_at,
-                                      [line.model_dump() for line in body.lines], body.loyalty_id,
-                                      body.email)
+                         [line.model_dump() for line in body.lines], body.loyalty_id, body.email,
+                         now=shop_now())
     response.status_code = 200 if result.pop("duplicate") else 201
+    claim = result.get("claim")
+    if claim is not None:
+        template = settings.receipt_claim_url
+        claim["url"] = template.replace("{code}", claim["code"].replace("-", "")) if template else None
     return result
+
+
+class ClaimBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    code: str = Field(min_length=1, max_length=40, description="as printed (groups, spaces and case "
+                                                                "do not matter) or as the QR carries it")
+
+
+@router.post("/v1/receipts/claim", summary="Attach a paper receipt to the shopper with its one-time code",
+             description="The code printed on a receipt no loyalty card or email matched (see POST "
+                         "/v1/receipts). It works once, for 30 days, and never moves a receipt that "
+                         "already belongs to a shopper. After 5 wrong codes in an hour the shopper's "
+                         "claims wait (429 with Retry-After).",
+             responses=problem_responses(
+                 401, (404, "No receipt has this code (`not_found`)."),
+                 (409, "The code was used (`code_used`) or has expired (`code_expired`), or the "
+                       "receipt already belongs to a shopper (`already_claimed`)."),
+                 (429, "Too many wrong codes in the last hour (`too_many_attempts`).")))
+def claim_receipt_route(body: ClaimBody, shopper: ShopperDep, shop: ShopDep,
+                        resources: ResourcesDep, response: Response) -> dict[str, Any]:
+    limiter = resources.claim_limiter
+    wait_s = limiter.wait(shopper.shopper_id)
+    if wait_s > 0:
+        raise ApiError(429, "too_many_attempts", (
+            "Troppi codici sbagliati: riprova più tardi.", "Too many wrong codes: try again later."),
+            headers={"Retry-After": str(math.ceil(wait_s))})
+    try:
+        return claim_receipt(shop, shopper.shopper_id, body.code, shop_now())
+    except ShopError:
+        limiter.take(shopper.shopper_id)  # every refused code counts: used, expired or unknown
+        raise
 
 
 @router.get("/v1/threads", summary="The shopper's conversations, newest first",
