@@ -296,5 +296,9 @@ async def cancel_run(run_id: RunIdPath, shopper: ShopperDep, runs: RunStoreDep) 
         raise ApiError(409, "conflict", (f"Il run è già terminato ({record.status}).",
                                          f"The run already ended ({record.status})."),
                        run_status=record.status)
-    await runs.settled(run_id)  # the task writes RUN_ERROR "cancelled" before it ends
+    ended = await runs.settled(run_id)  # the task writes RUN_ERROR "cancelled" before it ends
+    if ended.status != "cancelled":  # another worker's run finished before the cancel reached it
+        raise ApiError(409, "conflict", (f"Il run è già terminato ({ended.status}).",
+                                         f"The run already ended ({ended.status})."),
+                       run_status=ended.status)
     return {"status": "cancelled", "run_id": run_id}

@@ -41,6 +41,7 @@ class RedisRunStore:
         self._tasks: dict[str, asyncio.Task[None]] = {}
         self._sent: dict[str, asyncio.Event] = {}  # runs of this worker: a client got RUN_STARTED
         self._seq: dict[str, int] = {}  # runs of this worker: the last event's seq (only it appends)
+        self._writing: dict[str, asyncio.Future[None]] = {}  # runs of this worker: the last event's write
         self._background: list[asyncio.Task[None]] = []
 
     # -- keys -------------------------------------------------------------------------------
@@ -125,6 +126,7 @@ class RedisRunStore:
             self._tasks.pop(run_id, None)
             self._sent.pop(run_id, None)
             self._seq.pop(run_id, None)
+            self._writing.pop(run_id, None)
         task.add_done_callback(done)
 
     def first_sent(self, run_id: str) -> asyncio.Event:
@@ -136,6 +138,9 @@ class RedisRunStore:
             event.set()
 
     async def append(self, run_id: str, type_: str, data: str) -> int:
+        earlier = self._writing.get(run_id)
+        if earlier is not None and not earlier.done():  # a cancel cut the run short while it wrote:
+            await asyncio.wait([earlier])  # that event lands first, so its end comes after it
         # only the worker that created the run appends to it, so it numbers the events itself and
         # writes each in one round trip (the hash's seq is what other workers read)
         if run_id in self._seq:
@@ -146,13 +151,20 @@ class RedisRunStore:
             raise RuntimeError(f"run {run_id} exceeded {self.max_events} events")
         fresh = run_id not in self._seq
         self._seq[run_id] = seq
+        # shielded: a cancel (the run's, landing on this await) must not drop an event whose seq is
+        # taken, or the stream would skip it (e.g. a STEP_FINISHED without its STEP_STARTED)
+        write = self._writing[run_id] = asyncio.ensure_future(
+            self._put(run_id, seq, type_, data, expire=seq == 1 or fresh))
+        await asyncio.shield(write)
+        return seq
+
+    async def _put(self, run_id: str, seq: int, type_: str, data: str, expire: bool) -> None:
         async with self.redis.pipeline(transaction=True) as pipe:
             pipe.xadd(self._events(run_id), {"t": type_, "d": data}, id=f"0-{seq}")
             pipe.hset(self._run(run_id), "seq", str(seq))
-            if seq == 1 or fresh:
+            if expire:
                 pipe.expire(self._events(run_id), self.running_ttl_s)
             await pipe.execute()
-        return seq
 
     async def finish(self, run_id: str, status: str, result: dict[str, Any] | None = None,
                      error: dict[str, str] | None = None) -> None:

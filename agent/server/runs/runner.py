@@ -42,6 +42,15 @@ async def _write(store: RunStore, run_id: str, events: list[BaseEvent]) -> None:
 FIRST_EVENT_GRACE_S = 0.05
 
 
+def _stop_if_cancelled() -> None:
+    """Raise the cancel a library swallowed: on Python 3.11 `asyncio.wait_for` (redis-py wraps every
+    write in it) returns normally when the cancel lands as the awaited call completes, so the run
+    would go on to RUN_FINISHED; only `Task.cancelling()` still tells."""
+    task = asyncio.current_task()
+    if task is not None and task.cancelling():
+        raise asyncio.CancelledError
+
+
 def fingerprint(request: TurnRequest) -> str:
     """What a turn asks, so a key sent again with a different request is told apart from a retry."""
     asked = request.model_dump(mode="json", include={"thread_id", "message", "resume", "language", "layout"})
@@ -97,6 +106,7 @@ async def _drive(store: RunStore, assistant: AssistantProtocol, request: TurnReq
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(store.first_sent(run_id).wait(), FIRST_EVENT_GRACE_S)
         async for item in assistant.astream(request, new_thread=new_thread):
+            _stop_if_cancelled()  # a cancel swallowed by the last write ends the run here
             if first_event_at is None:
                 first_event_at = time.perf_counter()
                 metrics.time_to_first_event.observe(first_event_at - started)
