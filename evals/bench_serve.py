@@ -118,7 +118,8 @@ def plan_shoppers(shop: Any, count: int, turns_each: int, prefix: str, seed: int
 
 def run_client(server: Server, shoppers: list[dict[str, Any]], mode: str, workdir: Path,
                window_s: float = 60.0, interval_s: float = 10.0, timeout_s: float = 30.0,
-               seed: int = 0, kill_pid: int = 0, kill_at_s: float = 0.0) -> dict[str, Any]:
+               seed: int = 0, kill_pid: int = 0, kill_at_s: float = 0.0,
+               fresh_connections: bool = False) -> dict[str, Any]:
     """The load client in its own process; returns its JSON (per-turn timings, server CPU). With
     `kill_pid`, the client SIGKILLs that worker `kill_at_s` into the window and recovers cut turns."""
     plan = workdir / f"plan-{mode}-{len(shoppers)}-{secrets.token_hex(3)}.json"
@@ -129,6 +130,8 @@ def run_client(server: Server, shoppers: list[dict[str, Any]], mode: str, workdi
            "--seed", str(seed)]
     if kill_pid:
         cmd += ["--kill-pid", str(kill_pid), "--kill-at", str(kill_at_s)]
+    if fresh_connections:
+        cmd.append("--fresh-connections")
     bound = len(shoppers) * (timeout_s + 5) if mode == "idle" else window_s + 3 * timeout_s + 120
     done = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=bound,
                           env={**os.environ, "PYTHONPATH": str(REPO)})

@@ -255,7 +255,11 @@ async def load(client: httpx.AsyncClient, tokens: list[str], shoppers: list[dict
 async def main_async(args: argparse.Namespace) -> dict[str, Any]:
     with open(args.plan) as fh:
         shoppers: list[dict[str, Any]] = json.load(fh)["shoppers"]
-    limits = httpx.Limits(max_connections=None, max_keepalive_connections=None)
+    # --fresh-connections: a new TCP connection per request, as many separate shoppers' browsers
+    # make; with several workers on one socket, each connection goes to whichever worker accepts
+    # first (a kept-alive pool would pin the load to the workers that happened to accept it)
+    keepalive = 0 if args.fresh_connections else None
+    limits = httpx.Limits(max_connections=None, max_keepalive_connections=keepalive)
     timeout = httpx.Timeout(args.timeout, connect=10.0)
     async with httpx.AsyncClient(base_url=args.base, limits=limits, timeout=timeout) as client:
         tokens = await setup(client, args.api_key, shoppers)
@@ -286,6 +290,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--interval", type=float, default=10.0, help="load: seconds between a shopper's turns")
     p.add_argument("--timeout", type=float, default=30.0, help="seconds before a turn counts as failed")
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--fresh-connections", action="store_true", help="no keep-alive: a connection per request")
     p.add_argument("--kill-pid", type=int, default=0, help="load: SIGKILL this worker during the window")
     p.add_argument("--kill-at", type=float, default=30.0, help="load: seconds into the window to kill")
     return p.parse_args(argv)

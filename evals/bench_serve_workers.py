@@ -1,5 +1,7 @@
 """`sarto bench serve --workers 1,2`: the scale path, `sarto serve --workers N` on PostgreSQL + Redis,
-driven by the same load client as the embedded benchmark (evals/bench_serve_client.py).
+driven by the same load client as the embedded benchmark (evals/bench_serve_client.py), with a new
+connection per request, as separate shoppers make them: the workers share one socket and each
+connection goes to the worker that accepts it first, as behind a load balancer.
 
 - arms: for each N, the same stepped load until p95 turn > the limit or an error; arms run back to back
   in one benchmark run, on the same database, so they share the machine's state;
@@ -159,7 +161,7 @@ def rss_mb(pid: int) -> float:
 def _warm(server: Server, shop: Any, workdir: Path, run: str, workers: int) -> None:
     # a short load on several connections, so every worker pays for its lazy imports and caches
     warm = plan_shoppers(shop, 4 * workers, 3, f"wk{run}-warm{workers}", seed=1)
-    run_client(server, warm, "load", workdir, window_s=6.0, interval_s=2.0)
+    run_client(server, warm, "load", workdir, window_s=6.0, interval_s=2.0, fresh_connections=True)
 
 
 def run_arms(size: int, workdir: Path, arms: list[int], levels: tuple[int, ...], window_s: float,
@@ -181,7 +183,7 @@ def run_arms(size: int, workdir: Path, arms: list[int], levels: tuple[int, ...],
             for c in sorted(levels):
                 shoppers = plan_shoppers(shop, c, turns_each, f"wk{run}-n{workers}-c{c}", seed=100 + c)
                 level = summarize(run_client(server, shoppers, "load", Path(tmp), window_s=window_s,
-                                             interval_s=interval_s, seed=c))
+                                             interval_s=interval_s, seed=c, fresh_connections=True))
                 level["passed"] = level["errors"] == 0 and level["turn_p95_ms"] <= p95_limit_ms
                 report["levels"].append(level)
                 log.info("%d workers, %d shoppers: %s", workers, c, level)
@@ -266,7 +268,7 @@ def run_kill(size: int, workdir: Path, shoppers_count: int, window_s: float, int
         _warm(server, shop, Path(tmp), run, 2)
         victim = worker_pids(server)[0]
         out = run_client(server, shoppers, "load", Path(tmp), window_s=window_s, interval_s=interval_s,
-                         seed=7, kill_pid=victim, kill_at_s=kill_at_s)
+                         seed=7, kill_pid=victim, kill_at_s=kill_at_s, fresh_connections=True)
     reserved1, held1 = _held_units(shop)
     turns = out["turns"]
     cut = [t for t in turns if t["error"] is not None and t["resumed"] is not None]
@@ -340,7 +342,7 @@ def run_soak(size: int, workdir: Path, shoppers_count: int, seconds: float, inte
         sampler.start()
         try:
             level = summarize(run_client(server, shoppers, "load", Path(tmp), window_s=seconds,
-                                         interval_s=interval_s, seed=5))
+                                         interval_s=interval_s, seed=5, fresh_connections=True))
         finally:
             stop.set()
             sampler.join()
