@@ -49,11 +49,15 @@ class Resources:
         self.redis_client = open_shared_redis(url) if url else None
         self.runs = InMemoryRunStore()
         if url:
-            from redis.asyncio import Redis
+            from redis.asyncio import BlockingConnectionPool, Redis
 
             from agent.server.runs.redis_store import RedisRunStore
 
-            self.runs = RedisRunStore(Redis.from_url(url, socket_connect_timeout=2))
+            # a busy worker waits for a free connection rather than failing the turn (the default
+            # pool refuses its 101st connection with MaxConnectionsError: 500s under load)
+            pool = BlockingConnectionPool.from_url(url, max_connections=128, timeout=20,
+                                                   socket_connect_timeout=2)
+            self.runs = RedisRunStore(Redis.from_pool(pool))
         self.guest_limiter = guest_signup_limit(url, self.redis_client)
         self.claim_limiter = claim_failure_limit(url, self.redis_client)
         self.index_at_start = self.assistant_ is None

@@ -42,6 +42,9 @@ class RedisRunStore:
         self._sent: dict[str, asyncio.Event] = {}  # runs of this worker: a client got RUN_STARTED
         self._seq: dict[str, int] = {}  # runs of this worker: the last event's seq (only it appends)
         self._writing: dict[str, asyncio.Future[None]] = {}  # runs of this worker: the last event's write
+        # runs of this worker, their events mirrored in memory: the streams this worker serves for
+        # its own runs (nearly all of them) read here, and only another worker's resume reads Redis
+        self._live: dict[str, RunRecord] = {}
         self._background: list[asyncio.Task[None]] = []
 
     # -- keys -------------------------------------------------------------------------------
@@ -116,8 +119,10 @@ class RedisRunStore:
             await pipe.execute()
         self._sent[run_id] = asyncio.Event()
         self._seq[run_id] = 0
-        return RunRecord(run_id, shopper_id, thread_id, idempotency_key=idempotency_key,
-                         fingerprint=fingerprint)
+        record = RunRecord(run_id, shopper_id, thread_id, idempotency_key=idempotency_key,
+                           fingerprint=fingerprint)
+        self._live[run_id] = record
+        return record
 
     def attach_task(self, run_id: str, task: asyncio.Task[None]) -> None:
         self._tasks[run_id] = task
@@ -127,6 +132,7 @@ class RedisRunStore:
             self._sent.pop(run_id, None)
             self._seq.pop(run_id, None)
             self._writing.pop(run_id, None)
+            self._live.pop(run_id, None)  # a stream still reading goes on from Redis, which has it all
         task.add_done_callback(done)
 
     def first_sent(self, run_id: str) -> asyncio.Event:
@@ -165,6 +171,11 @@ class RedisRunStore:
             if expire:
                 pipe.expire(self._events(run_id), self.running_ttl_s)
             await pipe.execute()
+        record = self._live.get(run_id)
+        if record is not None:  # in this (shielded) write, so memory never skips what Redis has
+            record.events.append(BufferedEvent(seq, type_, data))
+            async with record.changed:
+                record.changed.notify_all()
 
     async def finish(self, run_id: str, status: str, result: dict[str, Any] | None = None,
                      error: dict[str, str] | None = None) -> None:
@@ -180,6 +191,12 @@ class RedisRunStore:
                 if record.idempotency_key:
                     pipe.expire(self._key(record.shopper_id, record.idempotency_key), self.ttl_s)
             await pipe.execute()
+        live = self._live.get(run_id)
+        if live is not None:
+            live.status, live.result, live.error = status, result, error
+            live.finished_at = time.monotonic()
+            async with live.changed:
+                live.changed.notify_all()
 
     async def cancel(self, run_id: str) -> bool:
         record = await self.peek(run_id)
@@ -193,6 +210,9 @@ class RedisRunStore:
     async def peek(self, run_id: str) -> RunRecord | None:
         """The run whoever owns it; None when unknown, or when the worker running it died (the
         caller then ends it as interrupted from the database's record)."""
+        live = self._live.get(run_id)
+        if live is not None:
+            return live
         raw = await self.redis.hgetall(self._run(run_id))
         if not raw or "thread" not in _text(raw):
             return None
@@ -227,10 +247,20 @@ class RedisRunStore:
         return None if record is None or record.finished else record
 
     async def read_after(self, run_id: str, seq: int) -> list[BufferedEvent]:
+        live = self._live.get(run_id)
+        if live is not None:
+            return live.events[max(seq, 0):]
         entries = await self.redis.xrange(self._events(run_id), min=f"0-{max(seq, 0) + 1}", max="+")
         return [_event(entry_id, fields or {}) for entry_id, fields in entries or []]
 
     async def wait(self, run_id: str, seq: int, timeout: float) -> None:
+        live = self._live.get(run_id)
+        if live is not None:
+            async with live.changed:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(
+                        live.changed.wait_for(lambda: len(live.events) > seq or live.finished), timeout)
+            return
         deadline = time.monotonic() + timeout
         while True:
             left = deadline - time.monotonic()
@@ -266,6 +296,7 @@ class RedisRunStore:
         gone = 0
         for run_id in await self._runs_of(shopper_id):
             await self.cancel(run_id)
+            self._live.pop(run_id, None)
             key = _str(await self.redis.hget(self._run(run_id), "key"))
             gone += int(await self.redis.delete(self._run(run_id), self._events(run_id)) > 0)
             if key:
@@ -276,6 +307,8 @@ class RedisRunStore:
     async def reassign(self, from_shopper: str, to_shopper: str) -> None:
         for run_id in await self._runs_of(from_shopper):
             await self.redis.hset(self._run(run_id), "shopper", to_shopper)
+            if run_id in self._live:
+                self._live[run_id].shopper_id = to_shopper
             key = _str(await self.redis.hget(self._run(run_id), "key"))
             if key and await self.redis.exists(self._key(from_shopper, key)):
                 await self.redis.rename(self._key(from_shopper, key), self._key(to_shopper, key))
