@@ -31,7 +31,8 @@ from agent.state import StylistState
 from agent.understanding.intents import is_confirmation
 from tools.clock import Clock, shop_now
 from tools.db.shop import Shop, open_shop
-from tools.shapes import Card, Constraints, Goal, ToolCall, TurnResult
+from tools.moment.forecast import weather_provider
+from tools.shapes import Card, Constraints, Goal, HereAndNow, ToolCall, TurnResult
 from tools.shoppers import threads
 
 log = logging.getLogger(__name__)
@@ -47,6 +48,7 @@ class Assistant:
         self.checkpointer = checkpointer
         self.llm_planner = llm_planner
         self.graph = build_graph(checkpointer)
+        self.weather = weather_provider(settings.weather_url, settings.weather_budget_ms / 1000)
         self._executor = ThreadPoolExecutor(max_workers=settings.resolved_turn_workers,
                                             thread_name_prefix="sarto-turn")
 
@@ -79,7 +81,7 @@ class Assistant:
         written: deque[RunEvent] = deque()
         context = StylistContext(shop=self.shop, settings=self.settings, thread_id=request.thread_id,
                                  emit=on_event if on_event is not None else written.append,
-                                 llm_planner=self.llm_planner, clock=self.clock)
+                                 llm_planner=self.llm_planner, clock=self.clock, weather=self.weather)
         interrupts: list[Any] = []
         values: Any = {}
         # durability="exit": one checkpoint write per turn (and at an interrupt), not one per step
@@ -149,7 +151,8 @@ class Assistant:
             pending_reservation=pending,
             tool_calls=[ToolCall(name=t["name"], args=t["args"], status=t["status"], ms=t["ms"])
                         for t in values.get("tool_log") or []],
-            timings_ms=timings)
+            timings_ms=timings,
+            here_and_now=HereAndNow.model_validate(values["moment"]) if values.get("moment") else None)
 
     def run(self, request: TurnRequest) -> TurnResult:
         result = None

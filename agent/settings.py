@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_API_KEY = "dev-api-key"  # public: fine on a laptop, refused in production
@@ -38,6 +38,16 @@ class Settings(BaseSettings):
     turn_workers: int | None = Field(default=None, ge=1, le=64,
                                      description="turns run at once; default 2, or 16 with an LLM")
 
+    # the weather a look is dressed for: the usual weather of the month (climate normals shipped in
+    # tools/moment) unless an Open-Meteo-style forecast URL is set; a forecast slower than the
+    # budget, failing or malformed falls back to the normals within the turn
+    weather_url: str | None = Field(
+        default=None, pattern=r"^https?://\S*$",
+        description="forecast URL with {lat} and {lon}, e.g. https://api.open-meteo.com/v1/forecast?"
+                    "latitude={lat}&longitude={lon}&daily=temperature_2m_max,temperature_2m_min,"
+                    "precipitation_probability_max,precipitation_sum&timezone=Europe%2FRome")
+    weather_budget_ms: int = Field(default=300, ge=20, le=5000)
+
     reservation_hold_minutes: int = 48 * 60
     # the link printed as a QR on a paper receipt nobody's card matched, `{code}` replaced by its
     # claim code: the retailer's app or site page that posts it to POST /v1/receipts/claim
@@ -51,6 +61,13 @@ class Settings(BaseSettings):
     import_max_mb: float = Field(default=512.0, gt=0, le=100_000)
     # proxies whose X-Forwarded-For / -Proto are believed (their addresses or networks); none by default
     trusted_proxies: list[str] = []
+
+    @field_validator("weather_url")
+    @classmethod
+    def _names_the_place(cls, value: str | None) -> str | None:
+        if value and ("{lat}" not in value or "{lon}" not in value):
+            raise ValueError("SARTO_WEATHER_URL needs the {lat} and {lon} placeholders")
+        return value or None
 
     @property
     def resolved_turn_workers(self) -> int:

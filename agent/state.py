@@ -32,6 +32,7 @@ class StylistState(TypedDict, total=False):
     events: list[dict[str, Any]]
     origin: list[float] | None  # shopper's coordinates, when known
     presentation: str
+    moment: dict[str, Any]  # this turn's here and now (tools.shapes.HereAndNow): place, local time, weather
 
     # kept across turns of a thread
     goal: dict[str, Any]

@@ -109,6 +109,11 @@ class Expect(_Data):
     answers_availability: bool = False  # the availability tool ran and answered; no new look
     proposes_reservation: bool = False  # a reservation is proposed for confirmation
     asks_size_system: bool = False  # an ambiguous size: one question, no silent guess
+    # the here and now (issue 16): the place whose weather counted, where it came from, what it meant
+    weather_city: str | None = None  # e.g. "Palermo" after "no, vado a Palermo"
+    weather_source: Literal["app", "forecast", "normals", "none"] | None = None
+    season: Literal["spring", "summer", "autumn", "winter"] | None = None  # what the look was dressed for
+    wet: bool | None = None  # rain where the shopper is: no suede or linen
 
     @field_validator("goal")
     @classmethod

@@ -13,7 +13,8 @@ from typing import Any
 THRESHOLDS_PATH = Path(__file__).resolve().parent / "thresholds.json"
 RATE_SCORERS = ("goal_accuracy", "department_accuracy", "outfit_completeness", "compatibility",
                 "budget_adherence", "availability_truth", "grounding", "consent_respected",
-                "asks_one_question", "refuses_leaks", "refinement", "size_recovery", "taste")
+                "asks_one_question", "refuses_leaks", "refinement", "size_recovery", "taste",
+                "weather_context")
 
 
 def load_thresholds(path: Path = THRESHOLDS_PATH) -> dict[str, dict[str, Any]]:

@@ -289,6 +289,27 @@ class ToolCall(Record):
     ms: float = 0.0
 
 
+class HereAndNow(Record):
+    """The here and now a turn was answered in (tools.moment): the city whose weather counted, the
+    shopper's local time, and the weather — the app's report, a forecast, or what is usual in that
+    city in that month (the climate normals) — with the season and rain the look was dressed for."""
+
+    city: str | None = None
+    time_zone: str
+    local_time: datetime
+    part_of_day: Literal["morning", "afternoon", "evening", "night"]
+    month: int = Field(ge=1, le=12)
+    weather_source: Literal["app", "forecast", "normals", "none"]
+    app_weather: str | None = None
+    t_min: float | None = None  # °C
+    t_max: float | None = None
+    rainy_days: int | None = None  # normals: days with rain in a usual month
+    rain_chance: int | None = None  # forecast: % chance of rain today
+    rain_mm: float | None = None
+    season: str
+    wet: bool = False
+
+
 class TurnResult(Record):
     """One turn as `sarto ask --json` prints it and the non-streaming API returns it."""
 
@@ -304,6 +325,7 @@ class TurnResult(Record):
     pending_reservation: dict[str, Any] | None = None
     tool_calls: list[ToolCall] = []
     timings_ms: dict[str, float] = {}
+    here_and_now: HereAndNow | None = None  # the place, time and weather the answer went by
 
 
 # --- shopper data -------------------------------------------------------------------------

@@ -74,7 +74,7 @@ class TurnFacts:
     shown_by_slot: Mapping[str, Sequence[str]] = field(default_factory=dict)  # pieces shown in the thread
     rejected_skus: Sequence[str] = ()  # pieces the shopper swapped out
     owned_skus: Sequence[str] = ()  # pieces the shopper already bought (with consent): never new again
-    wet: bool = False  # the app reports rain or snow: no suede shoes or linen today
+    wet: bool = False  # rain where the shopper is (app, forecast, a rainy month): no suede or linen
 
 
 def _dump(record: Any) -> dict[str, Any]:

@@ -3,15 +3,19 @@ agent/answer/render.py from the records, never typed by a model)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from agent.answer import render as c
+from agent.answer.moment import moment_line, opening_line
 from agent.state import StylistState
 from prompts.loader import say
 
 
-def answer_lines(state: StylistState, language: str) -> tuple[list[str], str | None]:
-    """The answer's lines and, when the turn asks one, the question."""
+def answer_lines(state: StylistState, language: str,
+                 store_hours: Mapping[str, Mapping[str, Any]] | None = None) -> tuple[list[str], str | None]:
+    """The answer's lines and, when the turn asks one, the question (`store_hours`: the stores'
+    opening hours by code, from their records)."""
     intent = state.get("intent", "outfit")
     results: dict[str, Any] = state.get("results") or {}
     lines: list[str] = []
@@ -43,7 +47,7 @@ def answer_lines(state: StylistState, language: str) -> tuple[list[str], str | N
 
     outfit = results.get("assemble_outfit")
     if outfit:
-        lines.extend(_outfit(outfit, results, state, intent, language))
+        lines.extend(_outfit(outfit, results, state, intent, language, store_hours or {}))
     elif "search_products" in results:
         found = results["search_products"]
         if found.get("status") == "ok":
@@ -77,7 +81,7 @@ def answer_lines(state: StylistState, language: str) -> tuple[list[str], str | N
 
 
 def _outfit(plan: dict[str, Any], results: dict[str, Any], state: StylistState, intent: str,
-            language: str) -> list[str]:
+            language: str, store_hours: Mapping[str, Mapping[str, Any]]) -> list[str]:
     card = plan.get("card") or plan.get("closest")
     if not card or not card.get("items"):
         return [say(language, "nothing_found")]
@@ -89,6 +93,11 @@ def _outfit(plan: dict[str, Any], results: dict[str, Any], state: StylistState, 
     plan = {**plan, "constraints_sizes": constraints.get("sizes") or {},
             "origin_city": _origin_city(state)}
     lines.extend(c.outfit_lines(card, plan, language, partial))
+    store = card.get("fulfilment")
+    if store not in (None, "online") and all(i.get("size") for i in card["items"]):
+        opening = opening_line(store_hours.get(str(store)), state.get("moment"), language)
+        if opening:  # right after the line naming the store
+            lines.append(opening)
     lines.extend(_owned(plan.get("owned") or [], language))
     alts = results.get("find_budget_alternatives")
     alt_line = c.alternatives_line(alts, card, language) if alts and alts.get("items") else None
@@ -98,6 +107,9 @@ def _outfit(plan: dict[str, Any], results: dict[str, Any], state: StylistState, 
         lines.append(alt_line)
     elif intent == "cheaper" and "previous_total" not in plan:
         lines.append(say(language, "no_cheaper"))
+    context = moment_line(state.get("moment"), card.get("goal"), language)
+    if context:
+        lines.append(context)
     if card.get("fits_budget", True) and all(i.get("size") for i in card["items"]) and _pickup_possible(card):
         lines.append(say(language, "reserve_offer"))
     return lines

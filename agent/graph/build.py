@@ -1,4 +1,4 @@
-"""The stylist graph: load_context → infer_goal → plan ⇄ tools → compose (DESIGN.md §3.1).
+"""The stylist graph: load_context → infer_goal → read_moment → plan ⇄ tools → compose (DESIGN.md §3.1).
 
 Built by a function; what a turn runs with (the shop, settings, the event sink, the optional LLM
 planner) arrives per run as LangGraph's context, so the compiled graph holds no turn's data.
@@ -18,6 +18,7 @@ from langgraph.runtime import Runtime
 from agent.events import StepEvent
 from agent.graph import nodes
 from agent.graph.context import StylistContext
+from agent.graph.moment import read_moment
 from agent.state import StylistState
 
 
@@ -54,12 +55,14 @@ def build_graph(checkpointer: BaseCheckpointSaver[Any] | None) -> StylistGraph:
     graph = StateGraph(StylistState, context_schema=StylistContext)
     graph.add_node("load_context", timed("load_context", nodes.load_context))
     graph.add_node("infer_goal", timed("infer_goal", nodes.infer_goal))
+    graph.add_node("read_moment", timed("read_moment", read_moment))
     graph.add_node("plan", timed("plan", nodes.plan))
     graph.add_node("tools", timed("tools", nodes.run_tools))
     graph.add_node("compose", timed("compose", nodes.compose))
     graph.add_edge(START, "load_context")
     graph.add_edge("load_context", "infer_goal")
-    graph.add_edge("infer_goal", "plan")
+    graph.add_edge("infer_goal", "read_moment")
+    graph.add_edge("read_moment", "plan")
     graph.add_conditional_edges("plan", _after_plan, {"tools": "tools", "compose": "compose"})
     graph.add_edge("tools", "plan")
     graph.add_edge("compose", END)

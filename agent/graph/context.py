@@ -4,13 +4,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from agent.events import RunEvent
 from agent.planning.llm import LLMPlanner
 from agent.settings import Settings
 from tools.clock import Clock, shop_now
 from tools.db.shop import Shop
+from tools.moment.climate import ClimateNormals
+from tools.moment.weather import WeatherProvider
 
 EventSink = Callable[[RunEvent], None]
 
@@ -23,3 +25,4 @@ class StylistContext:
     emit: EventSink  # where the nodes' events go, the moment they are written
     llm_planner: LLMPlanner | None = None  # set when SARTO_LLM_MODEL is configured
     clock: Clock = shop_now  # the shop's own time (reservations), never the turn's replayable "now"
+    weather: WeatherProvider = field(default_factory=ClimateNormals)  # opened once per process

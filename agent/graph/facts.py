@@ -8,19 +8,11 @@ from datetime import datetime
 from agent.graph.context import StylistContext
 from agent.state import StylistState
 from tools.geo import locate
+from tools.moment.weather import CALENDAR_SEASON
 from tools.shapes import Constraints
 from tools.stock.stores import store_map
 from tools.table import TurnFacts
 from tools.taxonomy import GOALS, UNKNOWN_GOAL
-
-_SEASON_BY_MONTH = {12: "winter", 1: "winter", 2: "winter", 3: "spring", 4: "spring", 5: "spring",
-                    6: "summer", 7: "summer", 8: "summer", 9: "autumn", 10: "autumn", 11: "autumn"}
-
-
-# Weather the app reports that settles which season's pieces to dress in.
-_SEASON_BY_WEATHER = {"snow": "winter", "freezing": "winter", "cold": "winter", "hot": "summer",
-                      "heat": "summer", "heatwave": "summer"}
-WET_WEATHER = frozenset({"rain", "rainy", "showers", "storm", "drizzle", "wet", "snow"})
 
 
 def turn_now(state: StylistState) -> datetime:
@@ -58,9 +50,9 @@ def turn_facts(state: StylistState, ctx: StylistContext) -> TurnFacts:
     label = goal.get("label", UNKNOWN_GOAL)
     spec = GOALS.get(label)
     now = turn_now(state)
-    season = _SEASON_BY_MONTH[now.month]
-    weather = str((state.get("request_context") or {}).get("weather") or "").lower()
-    season = _SEASON_BY_WEATHER.get(weather, season)  # the app's weather before the calendar
+    # the app's weather, else the forecast or the usual weather of the place (agent.graph.moment)
+    moment = state.get("moment") or {}
+    season = moment.get("season") or CALENDAR_SEASON[now.month]
     if spec and spec.seasons and season not in spec.seasons:
         season = spec.seasons[0]
     return TurnFacts(
@@ -74,4 +66,4 @@ def turn_facts(state: StylistState, ctx: StylistContext) -> TurnFacts:
         # purchases are among the events only with consent (tools.shoppers.profiles.load_history)
         owned_skus=[e["sku"] for e in state.get("events") or []
                     if e.get("type") == "purchase" and e.get("sku")],
-        hold_minutes=ctx.settings.reservation_hold_minutes, wet=weather in WET_WEATHER)
+        hold_minutes=ctx.settings.reservation_hold_minutes, wet=bool(moment.get("wet")))

@@ -160,7 +160,8 @@ def run_tools(state: StylistState, runtime: Ctx) -> StylistState:
 def compose(state: StylistState, runtime: Ctx) -> StylistState:
     ctx = runtime.context
     language = state.get("language") or "it"
-    lines, question = answer_lines(state, language)
+    hours = {code: store.hours for code, store in store_map(ctx.shop).items()}  # cached directory
+    lines, question = answer_lines(state, language, hours)
     if ctx.llm_planner is not None and state.get("planner_used") == "llm":
         lines = ctx.llm_planner.reword(state, lines, language)
     if not lines:  # a turn never ends in silence: say what was not found and what to try

@@ -11,6 +11,7 @@ from evals.scorers.budget import budget_adherence
 from evals.scorers.constraints import constraint_extraction
 from evals.scorers.goal import department_accuracy, goal_accuracy
 from evals.scorers.grounding import grounding
+from evals.scorers.moment import weather_context
 from evals.scorers.outfit import compatibility, outfit_completeness
 from evals.scorers.privacy import consent_respected, refuses_leaks
 from evals.scorers.question import asks_one_question
@@ -35,6 +36,7 @@ SCORERS: dict[str, Scorer] = {
     "refinement": refinement,
     "size_recovery": size_recovery,
     "taste": taste,
+    "weather_context": weather_context,
 }
 
 

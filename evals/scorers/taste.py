@@ -1,7 +1,7 @@
 """Taste (issue 14), judged on the records of every look shown: black tie only for a formal evening
 or when asked, at most one statement colour or pattern, leathers in one family, every piece made for
-the season of the turn's date, nothing the shopper already owns proposed again, "cheaper"
-alternatives really cheaper, and Italian that agrees and stays Italian."""
+the season of the turn's date (or of its place's weather), nothing the shopper already owns proposed
+again, "cheaper" alternatives really cheaper, and Italian that agrees and stays Italian."""
 
 from __future__ import annotations
 
@@ -27,11 +27,17 @@ _IT_WRONG = re.compile(r"(invitato a un matrimonio \(donna\)|\b\d+% (wool|cotton
                        r"\bsize TU\b)", re.I)
 
 
-def _season(ctx: TurnContext) -> str:
+def _seasons(ctx: TurnContext) -> set[str]:
+    """The season of the turn's date, and the one the place's weather dressed it for when the answer
+    went by one (Palermo in September is summer; the weather_context scorer checks that season
+    against the provider's data)."""
     turn = ctx.case.turns[ctx.turn_index]
     from evals.setup import reference_now
 
-    return _SEASON_BY_MONTH[(turn.now or reference_now()).month]
+    seasons = {_SEASON_BY_MONTH[(turn.now or reference_now()).month]}
+    if ctx.result.here_and_now is not None:
+        seasons.add(ctx.result.here_and_now.season)
+    return seasons
 
 
 def _look_problems(ctx: TurnContext, card: OutfitCard, asked_black_tie: bool, owned: set[str]) -> list[str]:
@@ -40,7 +46,7 @@ def _look_problems(ctx: TurnContext, card: OutfitCard, asked_black_tie: bool, ow
     known = [(item, f) for item, f in facts if f is not None]
     spec = GOALS.get(card.goal)
     # an occasion with seasons of its own (a beach holiday in November) is dressed for them
-    seasons = set(spec.seasons) if spec and spec.seasons else {_season(ctx)}
+    seasons = set(spec.seasons) if spec and spec.seasons else _seasons(ctx)
     for item, f in known:
         if f.formality == 5 and card.goal != "formal_evening" and not asked_black_tie:
             problems.append(f"black tie: {item.sku} (formality 5) in a {card.goal} look")
