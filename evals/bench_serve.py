@@ -78,12 +78,17 @@ def running_server(data_dir: Path, log_file: Path) -> Iterator[Server]:
         _wait_ready(server, proc)
         yield server
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc, timeout_s=20)
+
+
+def stop(proc: subprocess.Popen[bytes], timeout_s: float) -> None:
+    """SIGTERM (uvicorn finishes its requests and stops its workers), SIGKILL after `timeout_s`."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=timeout_s)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
 
 
 def _wait_ready(server: Server, proc: subprocess.Popen[bytes]) -> None:

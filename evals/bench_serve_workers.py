@@ -40,6 +40,7 @@ from evals.bench_serve import (
     _server_env,
     plan_shoppers,
     run_client,
+    stop,
     summarize,
 )
 
@@ -105,12 +106,7 @@ def running_workers(workers: int, data_dir: Path, database_url: str, redis_url: 
         _wait_workers(server, proc, workers, log_file, offset)
         yield server
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc, timeout_s=30)
 
 
 def _wait_workers(server: Server, proc: subprocess.Popen[bytes], workers: int, log_file: Path,

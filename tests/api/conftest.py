@@ -72,20 +72,25 @@ REDIS_URL = "redis://127.0.0.1:6379/15"  # a database of its own; tests use keys
 CLOSED_REDIS_URL = "redis://127.0.0.1:6390/0"  # nothing listens there
 
 
-@pytest.fixture
-def redis_url() -> str:
-    """The real Redis on 127.0.0.1:6379; skips (fails under CI=true) when it does not answer."""
+def require_redis(url: str) -> str:
+    """`url` when that real Redis answers; skips the test (fails under CI=true) when it does not."""
     import redis
     from support import skip_or_fail
 
-    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1, socket_timeout=1)
+    client = redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1)
     try:
         client.ping()
     except redis.RedisError as exc:
-        skip_or_fail(f"Redis on 127.0.0.1:6379 is not available: {exc}")
+        skip_or_fail(f"Redis at {url} is not available: {exc}")
     finally:
         client.close()
-    return REDIS_URL
+    return url
+
+
+@pytest.fixture
+def redis_url() -> str:
+    """The real Redis on 127.0.0.1:6379; skips (fails under CI=true) when it does not answer."""
+    return require_redis(REDIS_URL)
 
 
 @pytest.fixture

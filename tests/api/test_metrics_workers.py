@@ -17,7 +17,7 @@ from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.parser import text_string_to_metric_families
 
 from agent.server.metrics import MULTIPROCESS_DIR, share_between_workers
-from api.conftest import API_KEY
+from api.conftest import API_KEY, require_redis
 from api.live import free_port
 
 REDIS_URL = "redis://127.0.0.1:6379/12"
@@ -45,14 +45,7 @@ def _previous_run(metrics_dir: Path) -> int:
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
-    import redis
-
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
-    except Exception as exc:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"Redis at {REDIS_URL} is not available: {exc}")
-        pytest.skip(f"Redis at {REDIS_URL} is not available: {exc}")
+    require_redis(REDIS_URL)
     from catalog_seed.load import seed_shop
     from tools.db.engine import sqlite_url
     from tools.db.shop import open_shop

@@ -24,7 +24,7 @@ import pytest
 from pg import fresh_database
 from sqlalchemy import select, text
 
-from api.conftest import API_KEY
+from api.conftest import API_KEY, require_redis
 from api.ledger import LOCK_ROW, locked, reserved, reserved_not_held, two_free_items
 from api.processes import Worker, running_workers
 from api.sse import SseEvent, parse_sse
@@ -60,14 +60,7 @@ class Workers:
 
 @pytest.fixture(scope="module")
 def workers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workers]:
-    import redis
-
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
-    except Exception as exc:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"Redis at {REDIS_URL} is not available: {exc}")
-        pytest.skip(f"Redis at {REDIS_URL} is not available: {exc}")
+    require_redis(REDIS_URL)
     from catalog_seed.load import seed_shop
     from tools.db.shop import open_shop
 
